@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class LibraryConfig(AppConfig):
+    name = "lantern.library"
+    label = "library"
+    verbose_name = "Library"

@@ -1,0 +1,116 @@
+"""Reading a legacy source line into authors, publisher, place and date, and guessing
+what kind of body a publisher is. Pure functions; no database."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lantern.core.dates import UNKNOWN, ParsedDate, find_date, parse_trailing_date
+from lantern.core.text import clean_space
+
+_KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern, re.IGNORECASE))
+    for kind, pattern in (
+        ("intergovernmental", r"\b(United Nations|UN\b|UNICEF|UNODC|UNHCR|UNFPA|ILO\b|"
+         r"IOM\b|International Labou?r Organi[sz]ation|International Organi[sz]ation "
+         r"for Migration|World Bank|OSCE|OAS\b|Organi[sz]ation of American States|"
+         r"European Union|EU\b|Council of Europe|Inter-American|ASEAN|African Union|"
+         r"Committee on the Rights|Convention on|IDB\b|Development Bank|Interpol)"),
+        ("government", r"\b(Dep(artmen)?t\.? of|Department|Ministry|Government|"
+         r"Bureau|Embassy|Congress|Parliament|Senate|Police|ICE\b|Immigration and "
+         r"Customs|Federal|Attorney|Office of|State Dept|U\.S\.|US Dept|Commission)"),
+        ("academic", r"\b(University|College|Institute|Journal|Academ|School of|"
+         r"Press$|Review\b|Studies)"),
+        ("news", r"\b(News|Press|Times|Post|Herald|Tribune|Guardian|Reuters|BBC|CNN|"
+         r"Associated Press|AP\b|AFP\b|EFE\b|Gazette|Daily|Journal|Magazine|Radio|"
+         r"Television|TV\b|KTVU|Telegraph|Independent|Chronicle|Observer|Agency|"
+         r"Dispatch|Express|Mail|Star|Inquirer|Voice of|Al Jazeera|IPS\b|IRIN|"
+         r"Internationalist|Latin American Press)"),
+        ("ngo", r"\b(Save the Children|Amnesty|Human Rights Watch|Anti-Slavery|"
+         r"Foundation|Project|Fund|Coalition|Alliance|Society|Network|Association|"
+         r"Caritas|World Vision|Freedom House|Walk Free|ECPAT|Terre des|Plan "
+         r"International|Oxfam|Movimiento|Trust|Charity|NGO|Centre|Center|Council)"),
+    )
+)
+
+
+def guess_kind(name: str) -> str:
+    """The likely kind of a publisher from its name (government, news, …)."""
+    for kind, pattern in _KIND_RULES:
+        if pattern.search(name):
+            return kind
+    return "other"
+
+
+@dataclass(frozen=True)
+class SourceParts:
+    """A source line taken apart. Nothing is invented: fields hold substrings."""
+
+    raw: str
+    authors: list[str] = field(default_factory=list)
+    publisher: str = ""
+    place: str = ""
+    date: ParsedDate = UNKNOWN
+
+
+# A personal name: two to four capitalised words, optional initials and particles.
+_PERSON = re.compile(
+    r"^(?:(?:Dr|Prof|Mr|Mrs|Ms)\.?\s+)?[A-Z][\w'’\-]+(?:\s+(?:[A-Z]\.|de|da|del|van|"
+    r"von|la|le|bin|al|[A-Z][\w'’\-]+)){1,3}$"
+)
+_ORG_WORDS = re.compile(
+    r"\b(Press|News|Project|Department|Dept|Ministry|Bureau|Office|Report|Times|"
+    r"Organi[sz]ation|Agency|Service|International|Council|Committee|Foundation|"
+    r"Children|Rights|Watch|Union|Nations|University|Institute|Post|Herald|Daily|"
+    r"Magazine|Radio|Network|Centre|Center|Journal|Group|Government|Programs?|"
+    r"Convention|Bank|Commission|Reuters|Guardian|Release)\b",
+    re.IGNORECASE,
+)
+_PLACE_HINT = re.compile(
+    r"^(?:[A-Z][\w'’.\-]+(?:\s+[A-Z][\w'’.\-]+){0,3})$"
+)
+
+
+def looks_like_person(text: str) -> bool:
+    text = text.strip()
+    return bool(_PERSON.match(text)) and not _ORG_WORDS.search(text)
+
+
+def split_source(line: str, place_names: frozenset[str] = frozenset()) -> SourceParts:
+    """Take apart a comma-separated source line: [authors,] publisher[, place], date.
+
+    `place_names` are folded country names that mark a place field ("Lima Peru").
+    """
+    raw = clean_space(line)
+    if not raw:
+        return SourceParts(raw="")
+    date = parse_trailing_date(raw)
+    head = raw[: date.start].rstrip(" ,;-–") if date.date else raw
+    if date.date is None:
+        date = find_date(raw)
+    adapted = re.match(r"^Adapted from:?\s*(.+)$", head, re.IGNORECASE)
+    if adapted:
+        head = adapted.group(1)
+    parts = [p.strip() for p in re.split(r",\s*", head) if p.strip()]
+    authors: list[str] = []
+    while len(parts) > 1 and looks_like_person(parts[0]):
+        authors.append(parts.pop(0))
+    place = ""
+    if len(parts) > 1:
+        last = parts[-1]
+        folded = re.sub(r"[^a-z ]", "", last.lower())
+        if any(folded.endswith(name) for name in place_names) or (
+            len(parts) > 2 and _PLACE_HINT.match(last) and not _ORG_WORDS.search(last)
+        ):
+            place = parts.pop()
+            # "City, State" and "City, Country" come as two fields.
+            if (
+                len(parts) > 1
+                and _PLACE_HINT.match(parts[-1])
+                and not _ORG_WORDS.search(parts[-1])
+                and len(parts[-1].split()) <= 3
+            ):
+                place = f"{parts.pop()}, {place}"
+    publisher = ", ".join(parts)
+    return SourceParts(raw=raw, authors=authors, publisher=publisher, place=place, date=date)

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from lantern.web import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("countries/", views.country_index, name="countries"),
+    path("countries/<str:code>/", views.country_detail, name="country"),
+    path("entries/<int:pk>/", views.entry_detail, name="entry"),
+    path("teachers/", views.teachers, name="teachers"),
+    path("teachers/lesson-plans/<int:pk>/", views.lesson_plan, name="lesson-plan"),
+    path("term-papers/", views.term_papers, name="term-papers"),
+    path("about/", views.about, name="about"),
+]
