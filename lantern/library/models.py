@@ -594,6 +594,10 @@ class SourcePage(models.Model):
     )
     part = models.PositiveSmallIntegerField(null=True, blank=True)
     content_hash = models.CharField(max_length=64)
+    parser_version = models.CharField(max_length=20, blank=True)
+    source_text = models.TextField(
+        blank=True, help_text="The file as imported, so it can be parsed again later."
+    )
     line_count = models.PositiveIntegerField(default=0)
     blocks = models.JSONField(
         default=list,

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from lantern.core.dates import UNKNOWN, ParsedDate, find_date, parse_trailing_date
-from lantern.core.text import clean_space
+from lantern.core.text import clean_space, fold
 
 _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.IGNORECASE))
@@ -80,7 +80,8 @@ def looks_like_person(text: str) -> bool:
 def split_source(line: str, place_names: frozenset[str] = frozenset()) -> SourceParts:
     """Take apart a comma-separated source line: [authors,] publisher[, place], date.
 
-    `place_names` are folded country names that mark a place field ("Lima Peru").
+    `place_names` are folded place names (countries, US states) that mark a place
+    field ("Lima Peru").
     """
     raw = clean_space(line)
     if not raw:
@@ -99,8 +100,12 @@ def split_source(line: str, place_names: frozenset[str] = frozenset()) -> Source
     place = ""
     if len(parts) > 1:
         last = parts[-1]
-        folded = re.sub(r"[^a-z ]", "", last.lower())
-        if any(folded.endswith(name) for name in place_names) or (
+        words = fold(last).split()
+        # "Lima Peru", "Walnut Creek, California": a place ends with a known name.
+        names_a_place = any(
+            " ".join(words[-n:]) in place_names for n in range(1, min(4, len(words)) + 1)
+        )
+        if (names_a_place and not _ORG_WORDS.search(last)) or (
             len(parts) > 2 and _PLACE_HINT.match(last) and not _ORG_WORDS.search(last)
         ):
             place = parts.pop()

@@ -113,3 +113,13 @@ class Guidance(models.Model):
 
     def __str__(self) -> str:
         return self.heading or (self.paragraphs[0][:60] if self.paragraphs else "")
+
+
+def guidance_key(audience: str, paragraphs: list[str]) -> str:
+    """One Guidance record per audience and wording (whitespace and case ignored)."""
+    import hashlib
+
+    from lantern.core.text import fold
+
+    text = fold("\n\n".join(paragraphs))
+    return hashlib.sha256(f"{audience}|{text}".encode()).hexdigest()

@@ -1,0 +1,738 @@
+"""Parsing a legacy page into plain data: which kind of page it is, its blocks, its
+entries and help-lines, and the lines nothing could take.
+
+`parse_page(data, resolve_country=…)` is pure (bytes in, `ParsedPage` out). The kind
+is recognised by content, never by file name. Every line of the page is filed by the
+ledger under a field, or comes back in `ParsedPage.unparsed`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from lantern.core.text import clean_space, fold, slugify_ascii
+from lantern.legacy import patterns as P
+from lantern.legacy.document import Document, Line, is_debris, read_document
+from lantern.legacy.entries import (
+    ParsedEntry,
+    anchor_kind,
+    build_entries,
+    explode_flattened,
+    find_entry_starts,
+)
+from lantern.legacy.ledger import Ledger
+
+# Bumped whenever parsing changes, so unchanged files are parsed again.
+PARSER_VERSION = "1"
+
+Resolver = Callable[[str], str | None]
+
+
+@dataclass
+class ParsedHelpline:
+    organisation: str
+    number: str
+    country_code: str = ""
+    notes: str = ""
+    line: int = 0
+    entry_index: int | None = None  # the entry whose title carried the number
+
+
+@dataclass
+class ParsedProfile:
+    official_name: str = ""
+    background: list[str] = field(default_factory=list)
+    background_source: str = ""
+    background_year: int | None = None
+    tip_summary: list[str] = field(default_factory=list)
+    tip_source: str = ""
+    tip_year: int | None = None
+    tip_month: int | None = None
+    tip_links: list[dict[str, str]] = field(default_factory=list)
+
+    def is_empty(self) -> bool:
+        return not (self.official_name or self.background or self.tip_summary)
+
+
+@dataclass
+class ParsedTip:
+    tier: str
+    tier_line: str
+    report_year: int | None
+    summary: list[str] = field(default_factory=list)
+    recommendations: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ParsedGuidance:
+    audience: str  # students | teachers | all
+    heading: str
+    paragraphs: list[str]
+
+
+@dataclass
+class ParsedLessonPlan:
+    title: str = ""
+    unit_topic: str = ""
+    grade_level: str = ""
+    objectives: list[str] = field(default_factory=list)
+    fields: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class ParsedPage:
+    kind: str
+    rendering: str
+    key: str
+    title: str = ""
+    country: str | None = None
+    topic_title: str = ""
+    collection: str = "trafficking"
+    part: int | None = None
+    entries: list[ParsedEntry] = field(default_factory=list)
+    helplines: list[ParsedHelpline] = field(default_factory=list)
+    profile: ParsedProfile | None = None
+    tip: ParsedTip | None = None
+    links: list[dict[str, str]] = field(default_factory=list)
+    propositions: list[tuple[int, str]] = field(default_factory=list)
+    lesson_plan: ParsedLessonPlan | None = None
+    guidance: list[ParsedGuidance] = field(default_factory=list)
+    blocks: list[dict[str, object]] = field(default_factory=list)
+    unparsed: list[dict[str, object]] = field(default_factory=list)
+    warnings: list[dict[str, object]] = field(default_factory=list)
+    line_count: int = 0
+    content_hash: str = ""
+    # every non-blank physical line, and the lines the ledger filed (for checks)
+    nonblank: list[int] = field(default_factory=list)
+    accounted: set[int] = field(default_factory=set)
+
+    def warn(self, line: int, message: str) -> None:
+        self.warnings.append({"line": line, "message": message})
+
+
+# ----------------------------------------------------------------------- page kinds
+
+KIND_COUNTRY = "country"
+KIND_TIP = "tip-summary"
+KIND_TOPIC = "topic"
+KIND_MENU = "teachers-menu"
+KIND_DEBATE = "debate"
+KIND_LESSON = "lesson-plan"
+KIND_STREET = "street-children"
+KIND_ARCHIVE = "archive-part"
+KIND_UNKNOWN = "unknown"
+
+LESSON_LABELS = frozenset(
+    "title|unit topic|unit|grade level|grade|grade levels|lesson objectives|objectives|"
+    "lesson objective|materials|materials needed|procedure|procedures|assessment|"
+    "evaluation|time required|duration|time|standards|subject|subject area|"
+    "introduction|activities|activity|closure|homework|extension|extensions|"
+    "vocabulary|background|resources|teacher|author|summary|overview|anticipatory set|"
+    "guided practice|independent practice|lesson summary|reflection|notes|"
+    "prerequisites|essential question|essential questions|key concepts|follow-up|"
+    "follow up|warm-up|warm up|discussion|discussion questions|handouts|sources|"
+    "lesson title|course|class|length|differentiation|enrichment|references".split("|")
+)
+TIER_LINE = re.compile(
+    r"^(?P<name>[^()]{2,80}?)\s*\(\s*(?P<tier>tier\s*(?:1|2|3|i{1,3})(?:\s*[-–]?\s*watch\s*list)?"
+    r"|special\s+case)\s*\)\s*(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+
+
+def _lesson_label(text: str) -> tuple[str, str] | None:
+    match = P.LABELLED.match(text)
+    if not match:
+        return None
+    label = match["label"].strip()
+    base = re.sub(r"\s*\d+$", "", label.lower()).strip()
+    if base in LESSON_LABELS or re.fullmatch(r"(lesson )?objectives? ?\d*", label.lower()):
+        return label, match["value"].strip()
+    return None
+
+
+def detect_kind(lines: list[Line]) -> str:
+    """The page kind, judged from the text of its lines."""
+    texts = [line.text for line in lines]
+    head = texts[:60]
+    has = lambda pattern, within=texts: any(pattern.search(t) for t in within)  # noqa: E731
+    if any(P.TIP_PAGE_HEADER.match(t) for t in head) or (
+        any(TIER_LINE.match(t) and re.search(r"extracted|tip report|trafficking", t, re.I)
+            for t in head)
+    ):
+        return KIND_TIP
+    if any(P.LECTURE_RESOURCES.match(t) for t in head):
+        return KIND_TOPIC
+    continued = any(
+        (m := P.COVERAGE.match(t)) and m["continued"] for t in head
+    ) or any((m := P.ARCHIVES_HEADING.match(t)) and m["part"] for t in texts)
+    if has(P.STREET_SUBTITLE, head):
+        return KIND_ARCHIVE if continued else KIND_STREET
+    if continued:
+        return KIND_ARCHIVE
+    if any(P.COVERAGE.match(t) for t in head) or (
+        any(P.SITE_TITLE.match(t) for t in head)
+        and sum(1 for t in texts if P.ACCESSED.search(t)) >= 1
+    ):
+        return KIND_COUNTRY
+    if any(P.TEACHERS_HEADER.match(t) for t in head) or any(
+        re.match(r"^(debate topics|lesson plans?)\b", t, re.I) for t in head
+    ):
+        labels = [lab for t in texts if (lab := _lesson_label(t))]
+        names = {re.sub(r"\s*\d+$", "", lab[0].lower()) for lab in labels}
+        if len(labels) >= 3 and names & {"unit topic", "grade level", "lesson objectives",
+                                         "objectives", "lesson objective", "grade"}:
+            return KIND_LESSON
+        if sum(1 for t in texts if P.NUMBERED.match(t)) >= 3:
+            return KIND_DEBATE
+        return KIND_MENU
+    return KIND_UNKNOWN
+
+
+# --------------------------------------------------------------------------- entry
+
+
+def parse_page(
+    data: bytes,
+    *,
+    resolve_country: Resolver,
+    known_publishers: frozenset[str] = frozenset(),
+    file_name: str = "",
+) -> ParsedPage:
+    """Parse one saved page. Pure: bytes in, ParsedPage out; never raises on content."""
+    doc = read_document(data)
+    lines = explode_flattened(doc.lines)
+    kind = detect_kind(lines)
+    page = ParsedPage(
+        kind=kind,
+        rendering=doc.rendering,
+        key="",
+        line_count=doc.line_count,
+        content_hash=hashlib.sha256(data).hexdigest(),
+        nonblank=list(doc.nonblank),
+    )
+    ledger = Ledger()
+    context = _Context(doc, lines, ledger, page, resolve_country, known_publishers)
+    handler = {
+        KIND_COUNTRY: _parse_country_like,
+        KIND_STREET: _parse_country_like,
+        KIND_ARCHIVE: _parse_country_like,
+        KIND_TOPIC: _parse_country_like,
+    }.get(kind)
+    if handler is not None:
+        handler(context)
+    elif kind == KIND_TIP:
+        from lantern.legacy.tip import parse_tip_page
+
+        parse_tip_page(context)
+    elif kind in {KIND_MENU, KIND_DEBATE, KIND_LESSON}:
+        from lantern.legacy.teaching import parse_teaching_page
+
+        parse_teaching_page(context)
+    # Debris of text layouts (`|`, `||`, a lone dash) is layout, not content.
+    for line in lines:
+        if not ledger.is_taken(line) and is_debris(line.text):
+            ledger.take(line, "layout")
+    page.blocks = ledger.blocks
+    page.unparsed = ledger.unparsed(lines)
+    page.accounted = {n for line in lines if ledger.is_taken(line) for n in line.numbers}
+    page.key = page.key or _fallback_key(page, file_name)
+    if kind == KIND_UNKNOWN:
+        page.warn(1, "page kind not recognised: every line is kept as unparsed")
+    return page
+
+
+def _fallback_key(page: ParsedPage, file_name: str) -> str:
+    stem = slugify_ascii(file_name.rsplit("/", 1)[-1]) or page.content_hash[:16]
+    return f"{page.kind}-file:{stem}"
+
+
+@dataclass
+class _Context:
+    doc: Document
+    lines: list[Line]
+    ledger: Ledger
+    page: ParsedPage
+    resolve: Resolver
+    known_publishers: frozenset[str]
+
+    def country_of(self, text: str) -> str | None:
+        """The country a short text names ("Republic of Peru", "United Mexican States
+        (Mexico)", "PERU"), or None."""
+        text = clean_space(text).strip(" :-–—*[]|")
+        if not text or len(text) > 90:
+            return None
+        candidates = [text]
+        inner = re.search(r"\(([^)]+)\)", text)
+        if inner:
+            candidates += [inner.group(1), text[: inner.start()]]
+        candidates += [re.sub(r"^(?:the\s+)", "", text, flags=re.I)]
+        for candidate in candidates:
+            code = self.resolve(fold(candidate))
+            if code:
+                return code
+        return None
+
+
+# ---------------------------------------------------------------------- header/footer
+
+
+def _take_header(ctx: _Context, start: int = 0) -> int:
+    """File the navigation and site-title lines at the top; return the first index
+    after them."""
+    lines, ledger = ctx.lines, ctx.ledger
+    i = start
+    seen_title = False
+    limit = min(len(lines), start + 25)
+    while i < limit:
+        line = lines[i]
+        text = line.text
+        if line.is_image:
+            ledger.block(line, "image_alt")
+        elif P.is_nav(text):
+            ledger.block(line, "nav")
+        elif P.SITE_TITLE.match(text) or (P.STREET_SITE_TITLE.match(text) and seen_title):
+            ledger.block(line, "site_title")
+            seen_title = True
+        elif P.TAGLINE.match(text):
+            ledger.block(line, "tagline")
+        elif P.COVERAGE.match(text):
+            ledger.block(line, "coverage")
+        elif P.STREET_SUBTITLE.search(text) and len(text) < 120:
+            ledger.block(line, "subtitle")
+        elif P.TIP_PAGE_HEADER.match(text):
+            ledger.block(line, "tip_header")
+        elif P.LECTURE_RESOURCES.match(text) and len(text) < 80:
+            ledger.block(line, "lecture_header")
+        elif P.TEACHERS_HEADER.match(text) and len(text) < 80:
+            ledger.block(line, "teachers_header")
+        elif P.PAGE_ADDRESS.match(text) and i > start:
+            ledger.block(line, "page_address")
+        elif i == start and _meta_description_follows(lines, i):
+            ledger.block(line, "meta_description")
+        else:
+            break
+        i += 1
+    return i
+
+
+def _meta_description_follows(lines: list[Line], i: int) -> bool:
+    """The first paragraph is a meta description when site furniture follows it."""
+    return any(
+        P.is_nav(line.text) or P.SITE_TITLE.match(line.text) or P.COVERAGE.match(line.text)
+        for line in lines[i + 1 : i + 5]
+    )
+
+
+def _footer_start(lines: list[Line], floor: int) -> int:
+    """Index of the first footer line (fair use, cite this page), or len(lines)."""
+    start = len(lines)
+    for j in range(len(lines) - 1, floor - 1, -1):
+        text = lines[j].text
+        if P.FAIR_USE.search(text) or P.CITE_START.search(text):
+            start = j
+        elif (
+            start < len(lines)
+            and (P.is_nav(text) or is_debris(text))
+            or start == len(lines)
+            and (P.is_nav(text) or is_debris(text) or lines[j].is_image)
+        ):
+            continue
+        elif start < len(lines):
+            break
+        else:
+            # Only furniture may follow the footer; stop at real content.
+            break
+    return start
+
+
+def _take_footer(ctx: _Context, start: int) -> None:
+    for line in ctx.lines[start:]:
+        text = line.text
+        if P.CITE_START.search(text):
+            ctx.ledger.block(line, "cite_line")
+            match = P.CITE_LINE.search(text)
+            if match and not ctx.page.country:
+                name = match["title"].rsplit(" - ", 1)[-1]
+                ctx.page.country = ctx.country_of(name)
+        elif P.FAIR_USE.search(text):
+            ctx.ledger.block(line, "fair_use")
+        elif P.is_nav(text):
+            ctx.ledger.block(line, "nav")
+        elif line.is_image:
+            ctx.ledger.block(line, "image_alt")
+
+
+def _cite_country(ctx: _Context) -> str | None:
+    for line in ctx.lines:
+        match = P.CITE_LINE.search(line.text)
+        if match:
+            title = match["title"].strip(" ,")
+            for sep in (" - ", " – ", " — ", ": "):
+                if sep in title:
+                    return ctx.country_of(title.rsplit(sep, 1)[-1])
+    return None
+
+
+# --------------------------------------------------------------------- country pages
+
+
+def _parse_country_like(ctx: _Context) -> None:
+    """Country, street-children, archive-continuation and topic pages: header, intro
+    blocks, entries grouped in sections (and by country on topic pages), footer."""
+    page, lines, ledger = ctx.page, ctx.lines, ctx.ledger
+    if page.kind in {KIND_STREET} or (
+        page.kind == KIND_ARCHIVE and any(P.STREET_SUBTITLE.search(x.text) for x in lines[:40])
+    ):
+        page.collection = "street-children"
+    i = _take_header(ctx)
+    footer = _footer_start(lines, i)
+    page.country = _cite_country(ctx)
+    profile = ParsedProfile()
+
+    if page.kind == KIND_TOPIC and i < footer and not anchor_kind(lines[i]):
+        page.topic_title = lines[i].text
+        ledger.block(lines[i], "topic_title")
+        i += 1
+
+    # Official name: a short line naming a country (or styled like a state's name).
+    if i < footer and page.kind != KIND_TOPIC and _is_official_name(ctx, lines[i]):
+        profile.official_name = lines[i].text
+        ledger.take(lines[i], "profile.official_name")
+        page.country = page.country or ctx.country_of(lines[i].text)
+        i += 1
+
+    barrier_kinds: dict[int, str] = {}
+    archive_from: int | None = None
+    for j in range(i, footer):
+        text = lines[j].text
+        match = P.ARCHIVES_HEADING.match(text)
+        if match:
+            barrier_kinds[j] = "archives"
+            if archive_from is None:
+                archive_from = j
+            if match["part"]:
+                page.part = int(match["part"])
+        elif P.FEATURED_HEADING.match(text):
+            barrier_kinds[j] = "featured"
+        elif page.kind == KIND_TOPIC and not anchor_kind(lines[j]) and ctx.country_of(text):
+            barrier_kinds[j] = "country_heading"
+
+    first_anchor = next(
+        (j for j in range(i, footer) if anchor_kind(lines[j]) or j in barrier_kinds), footer
+    )
+    boiler = {
+        j: kind
+        for j in range(i, first_anchor)
+        if (kind := _boilerplate_kind(lines[j].text)) is not None
+    }
+    help_at = next((j for j, k in sorted(boiler.items()) if k == "help"), None)
+    zone_start = max(boiler) + 1 if boiler else i
+
+    def barrier(j: int) -> bool:
+        return j in barrier_kinds or j < zone_start or j >= footer
+
+    starts = find_entry_starts(lines[:footer], barrier)
+    first_entry = starts[0][0] if starts else footer
+    if not boiler:
+        # No furniture between intro and entries: the intro ends at the first entry
+        # or section heading.
+        first_heading = min(barrier_kinds, default=footer)
+        intro_end = min(first_entry, first_heading)
+    else:
+        intro_end = min(boiler)
+    _parse_intro(ctx, lines[i:intro_end], profile)
+    if boiler:
+        _parse_boilerplate(ctx, boiler, min(boiler), zone_start)
+    if help_at is not None:
+        end = first_entry
+        headings_after = [j for j in barrier_kinds if j > help_at]
+        if headings_after:
+            end = min(end, min(headings_after))
+        _parse_help(ctx, lines[help_at + 1 : end])
+
+    def section_at(j: int) -> str:
+        if page.kind == KIND_ARCHIVE:
+            return "archive"
+        return "archive" if archive_from is not None and j > archive_from else "current"
+
+    def country_at(j: int) -> str | None:
+        headings = [k for k, kind in barrier_kinds.items() if kind == "country_heading" and k < j]
+        return ctx.country_of(lines[max(headings)].text) if headings else None
+
+    page.entries = build_entries(
+        lines,
+        starts,
+        section_at=section_at,
+        country_at=country_at,
+        barrier=lambda j: barrier(j) or j >= footer,
+        ledger=ledger,
+        known_publishers=ctx.known_publishers,
+    )
+    for j, kind in barrier_kinds.items():
+        ledger.block(lines[j], kind)
+    _take_footer(ctx, footer)
+    for index, entry in enumerate(page.entries):
+        for number in entry.helpline_numbers:
+            page.helplines.append(
+                ParsedHelpline("", number, line=entry.first_line, entry_index=index)
+            )
+    if page.kind in {KIND_COUNTRY} and not profile.is_empty():
+        page.profile = profile
+    elif page.kind != KIND_TOPIC and (profile.background or profile.tip_summary):
+        # Street-children pages keep their background as page blocks only.
+        page.profile = None
+    _set_identity(ctx)
+
+
+def _is_official_name(ctx: _Context, line: Line) -> bool:
+    text = line.text
+    if len(text) > 120 or P.ends_like_sentence(text) or anchor_kind(line):
+        return False
+    if _boilerplate_kind(text) or P.ARCHIVES_HEADING.match(text) or P.IMAGE_ALT.match(text):
+        return False
+    if ctx.country_of(text):
+        return True
+    return bool(
+        re.search(
+            r"\b(republic|kingdom|state|states|federation|commonwealth|union|emirates|"
+            r"principality|sultanate|islands|democratic|federal|people'?s|"
+            r"grand duchy|confederation|territory)\b",
+            text,
+            re.I,
+        )
+    )
+
+
+def _boilerplate_kind(text: str) -> str | None:
+    if P.CAUTION.match(text):
+        return "caution"
+    if P.HELP_HEADING.match(text):
+        return "help"
+    if P.HOW_TO_USE.match(text):
+        return "how_to_use"
+    if P.AUDIENCE_HEADING.match(text):
+        return "audience"
+    if P.TERM_PAPER.search(text) and len(text) < 1500:
+        return "term_paper"
+    if P.TEACHERS_LINK.search(text) and len(text) < 300:
+        return "teachers_link"
+    return None
+
+
+def _parse_intro(ctx: _Context, lines: list[Line], profile: ParsedProfile) -> None:
+    """Background (with its Factbook citation), image alt text, TIP summary."""
+    ledger, page = ctx.ledger, ctx.page
+    paragraphs: list[Line] = []
+    for line in lines:
+        alt = P.IMAGE_ALT.match(line.text)
+        if line.is_image or alt:
+            ledger.block(line, "image_alt")
+            if alt and not page.country:
+                page.country = ctx.country_of(alt["alt"])
+            continue
+        paragraphs.append(line)
+    if page.kind != KIND_COUNTRY:
+        for line in paragraphs:
+            cite = P.FACTBOOK_CITE.search(line.text)
+            ledger.block(line, "background" if cite or paragraphs else "intro")
+        return
+
+    tail_at = next((k for k, x in enumerate(paragraphs) if P.TIP_TAIL.search(x.text)), None)
+    cite_at = [k for k, x in enumerate(paragraphs) if P.FACTBOOK_CITE.search(x.text)]
+    alt_split = _alt_position(lines, paragraphs)
+    if cite_at and (tail_at is None or cite_at[-1] < tail_at):
+        tip_start = cite_at[-1] + 1
+    elif alt_split is not None:
+        tip_start = alt_split
+    else:
+        tip_start = next(
+            (
+                k
+                for k, x in enumerate(paragraphs)
+                if re.search(r"\b(source|transit|destination)\b", x.text, re.I)
+                and P.TIP_OPENING.search(x.text)
+            ),
+            tail_at if tail_at is not None else len(paragraphs),
+        )
+    # Without a source tail the summary runs to the end of the intro.
+    tip_end = tail_at + 1 if tail_at is not None and tail_at >= tip_start else len(paragraphs)
+    for line in paragraphs[:tip_start]:
+        text = line.text
+        cite = P.FACTBOOK_CITE.search(text)
+        if cite:
+            profile.background_source = _factbook_source(cite["source"])
+            profile.background_year = int(cite["year"]) if cite["year"] else None
+            text = text[: cite.start()].strip()
+        if text:
+            profile.background.append(text)
+        ledger.take(line, "profile.background")
+    for line in paragraphs[tip_start:tip_end]:
+        text = line.text
+        tail = P.TIP_TAIL.search(text)
+        if tail:
+            profile.tip_source = clean_space(tail["source"])
+            profile.tip_year = int(tail["year"])
+            month = (tail["month"] or "").lower()
+            from lantern.core.dates import MONTHS
+
+            profile.tip_month = MONTHS.get(month)
+            rest = text[tail.end() :].strip()
+            text = text[: tail.start()].strip()
+            if rest:
+                profile.tip_links.extend(_link_sentence(rest, line))
+        if text:
+            profile.tip_summary.append(text)
+        ledger.take(line, "profile.tip")
+    for line in paragraphs[tip_end:]:
+        if P.TIP_LINK_SENTENCE.match(line.text) and len(line.text) < 300:
+            profile.tip_links.extend(_link_sentence(line.text, line))
+            ledger.take(line, "profile.tip_links", keep_text=True)
+        # anything else after the TIP source stays unparsed
+
+
+def _alt_position(all_lines: list[Line], paragraphs: list[Line]) -> int | None:
+    """Where an image between background and TIP splits them (index in paragraphs)."""
+    for k, line in enumerate(all_lines):
+        if line.is_image or P.IMAGE_ALT.match(line.text):
+            before = sum(1 for x in all_lines[:k] if x in paragraphs)
+            after = [x for x in all_lines[k + 1 :] if x in paragraphs]
+            if before and after and P.TIP_OPENING.search(after[0].text):
+                return before
+    return None
+
+
+def _factbook_source(text: str) -> str:
+    text = clean_space(text).strip(" ,")
+    return f"The World Factbook, {text}" if text else "The World Factbook"
+
+
+def _link_sentence(text: str, line: Line) -> list[dict[str, str]]:
+    """The "Check out a later country report here …" sentence and its links."""
+    hrefs = [link.href for link in line.links if link.href]
+    if not hrefs:
+        return [{"text": text, "url": ""}]
+    return [{"text": text, "url": href} for href in hrefs]
+
+
+def _parse_boilerplate(ctx: _Context, boiler: dict[int, str], start: int, end: int) -> None:
+    """Caution, term-paper and teachers' guidance between the intro and the help-lines
+    or entries."""
+    ledger, page, lines = ctx.ledger, ctx.page, ctx.lines
+    current: ParsedGuidance | None = None
+    help_mode = False
+    for j in range(start, end):
+        line = lines[j]
+        kind = boiler.get(j)
+        if help_mode and kind is None:
+            continue  # help-line lines are parsed by _parse_help
+        if kind == "help":
+            help_mode = True
+            ledger.block(line, "help_heading")
+            current = None
+            continue
+        help_mode = False
+        if kind == "caution":
+            ledger.block(line, "caution")
+            current = None
+        elif kind == "how_to_use":
+            ledger.block(line, "guidance_heading")
+            current = ParsedGuidance("all", line.text, [])
+            page.guidance.append(current)
+        elif kind == "audience":
+            audience = line.text.strip(" :").lower()
+            ledger.block(line, "guidance_heading")
+            current = ParsedGuidance(audience, line.text.strip(" :"), [])
+            page.guidance.append(current)
+        elif kind in {"term_paper", "teachers_link"}:
+            audience = "students" if kind == "term_paper" else "teachers"
+            ledger.block(line, f"guidance.{kind}")
+            if current is None or current.audience == "all" or (
+                not current.heading and current.audience != audience
+            ):
+                current = ParsedGuidance(audience, "", [])
+                page.guidance.append(current)
+            current.paragraphs.append(line.text)
+        elif current is not None:
+            ledger.block(line, "guidance")
+            current.paragraphs.append(line.text)
+        elif j > start and boiler.get(start) == "caution" and not any(
+            k < j and v != "caution" for k, v in boiler.items()
+        ):
+            ledger.block(line, "caution")
+        # anything else stays unparsed
+    page.guidance = [g for g in page.guidance if g.paragraphs]
+
+
+_NUMBER_LINE = re.compile(
+    r"^(?:(?P<label>[A-Za-z][A-Za-z .'’/&-]{0,40}?)\s*[:\-–]\s*)?"
+    r"(?P<number>\+?[\d(][\d\s().\-/]{2,30}\d(?:\s*(?:or|/|,)\s*\+?[\d(][\d\s().\-]{2,30}\d)*)"
+    r"(?P<after>\s*(?:\(.*\)|[-–].*)?)$"
+)
+
+
+def _parse_help(ctx: _Context, lines: list[Line]) -> None:
+    """Agency, phone and country-code lines after `HELP for Victims`."""
+    page, ledger = ctx.page, ctx.ledger
+    current: ParsedHelpline | None = None
+    for line in lines:
+        text = line.text
+        if ledger.is_taken(line):
+            continue
+        code = P.COUNTRY_CODE.match(text)
+        if code:
+            ledger.take(line, "helpline.country_code")
+            if current is None:
+                current = ParsedHelpline("", "", line=line.no)
+                page.helplines.append(current)
+            current.country_code = code["code"].strip()
+            continue
+        number = _NUMBER_LINE.match(text)
+        if number and sum(ch.isdigit() for ch in number["number"]) >= 3:
+            ledger.take(line, "helpline.number")
+            label = (number["label"] or "").strip()
+            if current is None or current.number:
+                current = ParsedHelpline(label, "", line=line.no)
+                page.helplines.append(current)
+            current.number = number["number"].strip()
+            extra = " ".join(x for x in (label if current.organisation else "", number["after"].strip()) if x)
+            if not current.organisation and label:
+                current.organisation = label
+            if extra:
+                current.notes = f"{current.notes} {extra}".strip()
+            continue
+        if len(text) <= 160:
+            ledger.take(line, "helpline.organisation")
+            if current is not None and not current.number and current.organisation:
+                current.organisation = f"{current.organisation}, {text}"
+            else:
+                current = ParsedHelpline(text, "", line=line.no)
+                page.helplines.append(current)
+        elif current is not None:
+            ledger.take(line, "helpline.notes")
+            current.notes = f"{current.notes} {text}".strip()
+
+
+def _set_identity(ctx: _Context) -> None:
+    page = ctx.page
+    code = page.country
+    if page.kind == KIND_COUNTRY:
+        name = code or ""
+        page.key = f"country:{code}" if code else ""
+        page.title = f"Human Trafficking & Modern-day Slavery – {name}".strip(" –")
+    elif page.kind == KIND_STREET:
+        page.key = f"street-children:{code}" if code else ""
+        page.title = f"Street Children – {code or ''}".strip(" –")
+    elif page.kind == KIND_ARCHIVE:
+        if code:
+            page.key = f"archive-part:{page.collection}:{code}:{page.part or 1}"
+        page.title = f"Archives, part {page.part or 1} – {code or ''}".strip(" –")
+    elif page.kind == KIND_TOPIC:
+        slug = slugify_ascii(page.topic_title)
+        page.key = f"topic:{slug}" if slug else ""
+        page.title = f"Lecture Resources – {page.topic_title}".strip(" –")
+    if not code and page.kind in {KIND_COUNTRY, KIND_STREET, KIND_ARCHIVE}:
+        page.warn(1, "could not tell which country this page is about")

@@ -1,0 +1,129 @@
+"""Teachers' pages: the resource menu, debate propositions, lesson plans. Pure."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from lantern.core.text import slugify_ascii
+from lantern.legacy import patterns as P
+from lantern.legacy.parser import (
+    KIND_DEBATE,
+    KIND_LESSON,
+    ParsedLessonPlan,
+    _footer_start,
+    _lesson_label,
+    _take_footer,
+    _take_header,
+)
+
+if TYPE_CHECKING:
+    from lantern.legacy.parser import _Context
+
+
+def parse_teaching_page(ctx: _Context) -> None:
+    page, lines = ctx.page, ctx.lines
+    i = _take_header(ctx)
+    footer = _footer_start(lines, i)
+    if page.kind == KIND_LESSON:
+        _lesson_plan(ctx, i, footer)
+        name = page.lesson_plan.title if page.lesson_plan else ""
+    elif page.kind == KIND_DEBATE:
+        name = _debate(ctx, i, footer)
+    else:
+        name = _menu(ctx, i, footer)
+    _take_footer(ctx, footer)
+    page.title = name or page.kind.replace("-", " ").capitalize()
+    page.key = f"{page.kind}:{slugify_ascii(name) or page.content_hash[:12]}"
+
+
+def _menu(ctx: _Context, start: int, end: int) -> str:
+    page, ledger = ctx.page, ctx.ledger
+    heading = ""
+    title = ""
+    for line in ctx.lines[start:end]:
+        text = line.text
+        if line.is_image:
+            ledger.block(line, "image_alt")
+            continue
+        href = next((link.href for link in line.links if link.href), "")
+        is_heading = not href and len(text) < 80 and not P.ends_like_sentence(text) and (
+            text.isupper() or text.endswith(":")
+        )
+        if is_heading:
+            heading = text.strip(" :")
+            title = title or heading
+            ledger.take(line, "menu.heading", keep_text=True)
+        elif len(text) > 160 and page.links and not href:
+            previous = page.links[-1]
+            previous["description"] = f"{previous['description']} {text}".strip()
+            ledger.take(line, "menu.description")
+        else:
+            page.links.append(
+                {"title": text, "url": href, "description": "", "menu": heading}
+            )
+            ledger.take(line, "menu.link")
+    return title or "Resources for Teachers"
+
+
+def _debate(ctx: _Context, start: int, end: int) -> str:
+    page, ledger = ctx.page, ctx.ledger
+    title = ""
+    for line in ctx.lines[start:end]:
+        text = line.text
+        numbered = P.NUMBERED.match(text)
+        if numbered:
+            page.propositions.append((int(numbered["number"]), numbered["text"].strip()))
+            ledger.take(line, "debate.proposition")
+        elif line.is_image:
+            ledger.block(line, "image_alt")
+        elif page.propositions and not re.match(r"^[A-Z][A-Z\s]+$", text):
+            # A proposition's second paragraph.
+            number, previous = page.propositions[-1]
+            page.propositions[-1] = (number, f"{previous} {text}")
+            ledger.take(line, "debate.proposition")
+        else:
+            if not title and len(text) < 100:
+                title = text
+                ledger.block(line, "debate.title")
+            else:
+                ledger.block(line, "debate.intro")
+    return title or "Debate Topics"
+
+
+def _lesson_plan(ctx: _Context, start: int, end: int) -> None:
+    page, ledger = ctx.page, ctx.ledger
+    plan = ParsedLessonPlan()
+    current: dict[str, str] | None = None
+    for line in ctx.lines[start:end]:
+        text = line.text
+        labelled = _lesson_label(text)
+        numbered = P.NUMBERED.match(text)
+        if labelled:
+            label, value = labelled
+            current = {"label": label, "value": value}
+            plan.fields.append(current)
+            ledger.take(line, "lesson.field")
+            key = re.sub(r"\s*\d+$", "", label.lower())
+            if key in {"title", "lesson title"} and not plan.title:
+                plan.title = value
+            elif key in {"unit topic", "unit"} and not plan.unit_topic:
+                plan.unit_topic = value
+            elif key in {"grade level", "grade", "grade levels"} and not plan.grade_level:
+                plan.grade_level = value
+            elif re.fullmatch(r"(lesson )?objectives?", key) and value and re.search(r"\d$", label):
+                plan.objectives.append(value)
+        elif numbered and current is not None and "objective" in current["label"].lower():
+            plan.objectives.append(numbered["text"].strip())
+            current["value"] = f"{current['value']}\n{text}".strip()
+            ledger.take(line, "lesson.objective")
+        elif current is not None:
+            current["value"] = f"{current['value']}\n{text}".strip()
+            ledger.take(line, "lesson.field")
+        elif line.is_image:
+            ledger.block(line, "image_alt")
+        elif not plan.title and len(text) < 120:
+            ledger.block(line, "lesson.heading")
+        else:
+            ledger.block(line, "lesson.intro")
+    page.lesson_plan = plan
