@@ -101,15 +101,18 @@ def is_debris(text: str) -> bool:
 
 
 def _normalise(text: str) -> str:
-    text = text.replace("\t", " ").replace("\u00a0", " ").replace("\ufeff", "")
-    text = text.replace("\r", "")
+    """A physical line without its ends' whitespace; inner spacing is kept (double
+    spaces separate run-together fields on flattened lines)."""
+    for old, new in (("\t", "    "), ("\u00a0", " "), ("\ufeff", ""), ("\r", ""),
+                     ("\x00", "")):
+        text = text.replace(old, new)
     return text.strip()
 
 
 # A line that must stand alone in any rendering: never joined to a neighbour.
 _STANDALONE = re.compile(
     r"^(\[\s*accessed\b|\[page\b|note\s*::|\*{2,}|https?://|www\.|country code\s*:|"
-    r"help for victims|caution\s*:|main menu$|street children$)",
+    r"help for victims|caution\s*:|main menu$|street children$|archives?\b)",
     re.IGNORECASE,
 )
 
@@ -129,11 +132,19 @@ def _wrap_width(texts: list[str]) -> int:
     return longest
 
 
+# Lines that are complete in themselves: nothing continues them.
+_CLOSED = re.compile(
+    r"^(\[\s*accessed\b.*\]|\[page\b.*\]|\*{2,}.*|https?://\S+|www\.\S+|"
+    r"help for victims\W*|main menu|street children|archives?\b.*)$",
+    re.IGNORECASE,
+)
+
+
 def _joins(previous: str, current: str, width: int) -> bool:
     """Whether `current` continues `previous` in a text hard-wrapped at `width`."""
     if not previous or not current or not width:
         return False
-    if _STANDALONE.match(current) or _STANDALONE.match(previous):
+    if _STANDALONE.match(current) or _CLOSED.match(previous):
         return False
     if is_debris(current) or is_debris(previous):
         return False
@@ -161,9 +172,7 @@ def read_text(text: str) -> Document:
             joined.text = f"{joined.text} {content}"
             joined.last = number
             continue
-        lines.append(Line(no=number, text=clean_space(content)))
-    for line in lines:
-        line.text = clean_space(line.text)
+        lines.append(Line(no=number, text=content))
     return Document("text", lines, len(physical), nonblank=nonblank)
 
 
@@ -231,12 +240,13 @@ class _Collector:
                 self.flush()
                 no = element.sourceline or 1
                 self.lines.append(Line(no=no, text=alt, is_image=True))
-        self.add_text(element.text, element.sourceline)
         link_start = len("".join(self.parts))
+        self.add_text(element.text, element.sourceline)
         for child in element:
             self.walk(child)
         if tag == "a" and element.get("href"):
-            text = clean_space("".join(self.parts)[link_start:])
+            joined = "".join(self.parts)
+            text = clean_space(joined[link_start:] if link_start <= len(joined) else joined)
             self.links.append(Link(text=text, href=element.get("href", "").strip()))
         if block:
             self.flush()

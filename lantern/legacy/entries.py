@@ -95,29 +95,45 @@ _SPLIT_TOKENS = re.compile(
 def explode_flattened(lines: list[Line]) -> list[Line]:
     """Split lines where title, source, URL, accessed and excerpt run together.
 
-    Only lines holding an `[accessed …]` mark or a bare URL beside other text are
-    split; the pieces keep the physical line number.
+    Only lines holding an `[accessed …]` mark, or a bare URL after something that
+    reads like a source line, are split. The head (before the first mark) splits at
+    double spaces into title and source; the tail stays whole as the excerpt. The
+    pieces keep the physical line number.
     """
     out: list[Line] = []
     for line in lines:
-        text = line.text
-        if not (
-            re.search(r"\[\s*accessed\b", text, re.I)
-            or re.search(r"(?<!\S)(?:https?://|www\.)\S+", text)
-        ) or anchor_kind(line) or P.FAIR_USE.search(text) or P.CITE_START.search(text):
+        pieces = _flattened_pieces(line)
+        if pieces is None:
             out.append(line)
-            continue
-        pieces = [p.strip() for p in _SPLIT_TOKENS.split(text) if p and p.strip()]
-        if len(pieces) <= 1:
-            out.append(line)
-            continue
-        # A URL quoted inside running prose is not an anchor: leave such lines whole.
-        if not any(P.is_accessed_line(p) for p in pieces) and len(text) > 200:
-            out.append(line)
-            continue
-        for piece in pieces:
-            out.append(Line(no=line.no, text=piece, last=line.last, links=line.links))
+        else:
+            out.extend(Line(no=line.no, text=p, last=line.last, links=line.links) for p in pieces)
     return out
+
+
+def _flattened_pieces(line: Line) -> list[str] | None:
+    text = line.text
+    if anchor_kind(line) or P.FAIR_USE.search(text) or P.CITE_START.search(text):
+        return None
+    tokens = list(_SPLIT_TOKENS.finditer(text))
+    if not tokens:
+        return None
+    head = text[: tokens[0].start()].strip()
+    has_access = any(P.ACCESSED.match(t.group(0)) for t in tokens)
+    if not has_access:
+        # A URL quoted in running prose is not an anchor; after a source it is.
+        head_parts = re.split(r"\s{2,}", head)
+        if not head or not P.is_source_like(head_parts[-1]):
+            return None
+    pieces = [p.strip() for p in re.split(r"\s{2,}", head) if p.strip()] if head else []
+    if len(pieces) > 2:
+        pieces = [" ".join(pieces[:-1]), pieces[-1]]
+    for index, token in enumerate(tokens):
+        pieces.append(token.group(0).strip())
+        end = tokens[index + 1].start() if index + 1 < len(tokens) else len(text)
+        between = text[token.end() : end].strip()
+        if between:
+            pieces.append(between)
+    return pieces if len(pieces) > 1 else None
 
 
 def split_flattened_head(text: str, known_publishers: frozenset[str]) -> tuple[str, str]:
@@ -225,7 +241,11 @@ def _head_before(
     if p1 < floor or barrier(p1):
         return None, None
     if lines[p1].no == lines[run_start].no and lines[p1].last == lines[run_start].last:
-        # A piece of a flattened line: its title and source are in this piece.
+        # Pieces of a flattened line: the title and source are on that line.
+        p2 = p1 - 1
+        same_line = p2 >= floor and lines[p2].no == lines[p1].no and not barrier(p2)
+        if same_line and P.is_source_like(lines[p1].text):
+            return p2, p1
         return p1, None
     p2 = p1 - 1
     has_p2 = p2 >= floor and not barrier(p2)

@@ -33,4 +33,13 @@ class Ledger:
         return self.taken.get(id(line))
 
     def unparsed(self, lines: list[Line]) -> list[dict[str, object]]:
-        return [{"line": line.no, "text": line.text} for line in lines if id(line) not in self.taken]
+        """`{line, text}` (and `last` for a joined paragraph) of every line not taken."""
+        found: list[dict[str, object]] = []
+        for line in lines:
+            if id(line) in self.taken:
+                continue
+            item: dict[str, object] = {"line": line.no, "text": line.text}
+            if line.last != line.no:
+                item["last"] = line.last
+            found.append(item)
+        return found

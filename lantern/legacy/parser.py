@@ -144,6 +144,11 @@ TIER_LINE = re.compile(
 
 
 def _lesson_label(text: str) -> tuple[str, str] | None:
+    """(label, value) of a lesson-plan field line: `Grade Level: 9-12`, or a label
+    alone (`Grade Level`, a table cell whose value is the next cell)."""
+    bare = text.strip().rstrip(":").strip()
+    if bare.lower() in LESSON_LABELS and bare[:1].isupper():
+        return bare, ""
     match = P.LABELLED.match(text)
     if not match:
         return None
@@ -204,7 +209,10 @@ def parse_page(
 ) -> ParsedPage:
     """Parse one saved page. Pure: bytes in, ParsedPage out; never raises on content."""
     doc = read_document(data)
-    lines = explode_flattened(doc.lines)
+    all_lines = explode_flattened(doc.lines)
+    # Debris of text layouts (`|`, `||`, a lone dash) is layout, not content.
+    debris = [line for line in all_lines if is_debris(line.text)]
+    lines = [line for line in all_lines if not is_debris(line.text)]
     kind = detect_kind(lines)
     page = ParsedPage(
         kind=kind,
@@ -232,13 +240,11 @@ def parse_page(
         from lantern.legacy.teaching import parse_teaching_page
 
         parse_teaching_page(context)
-    # Debris of text layouts (`|`, `||`, a lone dash) is layout, not content.
-    for line in lines:
-        if not ledger.is_taken(line) and is_debris(line.text):
-            ledger.take(line, "layout")
+    for line in debris:
+        ledger.take(line, "layout")
     page.blocks = ledger.blocks
-    page.unparsed = ledger.unparsed(lines)
-    page.accounted = {n for line in lines if ledger.is_taken(line) for n in line.numbers}
+    page.unparsed = ledger.unparsed(all_lines)
+    page.accounted = {n for line in all_lines if ledger.is_taken(line) for n in line.numbers}
     page.key = page.key or _fallback_key(page, file_name)
     if kind == KIND_UNKNOWN:
         page.warn(1, "page kind not recognised: every line is kept as unparsed")
@@ -292,7 +298,8 @@ def _take_header(ctx: _Context, start: int = 0) -> int:
         text = line.text
         if line.is_image:
             ledger.block(line, "image_alt")
-        elif P.is_nav(text):
+        elif P.is_nav(text) or (i - start < 4 and len(text) < 40 and ctx.country_of(text)
+                                and not seen_title and _furniture_follows(lines, i)):
             ledger.block(line, "nav")
         elif P.SITE_TITLE.match(text) or (P.STREET_SITE_TITLE.match(text) and seen_title):
             ledger.block(line, "site_title")
@@ -313,67 +320,92 @@ def _take_header(ctx: _Context, start: int = 0) -> int:
             ledger.block(line, "page_address")
         elif i == start and _meta_description_follows(lines, i):
             ledger.block(line, "meta_description")
-        else:
+        elif not _furniture_follows(lines, i):
             break
+        # else: a stray line inside the header stays unparsed
         i += 1
     return i
 
 
+def _is_furniture(text: str) -> bool:
+    return bool(
+        P.is_nav(text)
+        or P.SITE_TITLE.match(text)
+        or P.TAGLINE.match(text)
+        or P.COVERAGE.match(text)
+        or P.STREET_SUBTITLE.search(text)
+        or P.TIP_PAGE_HEADER.match(text)
+    )
+
+
+def _furniture_follows(lines: list[Line], i: int) -> bool:
+    """Whether site furniture (title, tagline, coverage …) follows within two lines."""
+    return any(_is_furniture(line.text) for line in lines[i + 1 : i + 3])
+
+
 def _meta_description_follows(lines: list[Line], i: int) -> bool:
     """The first paragraph is a meta description when site furniture follows it."""
-    return any(
-        P.is_nav(line.text) or P.SITE_TITLE.match(line.text) or P.COVERAGE.match(line.text)
-        for line in lines[i + 1 : i + 5]
+    return any(_is_furniture(line.text) for line in lines[i + 1 : i + 5])
+
+
+_PLACEHOLDER_ACCESS = re.compile(r"^\[\s*accessed\s*<[^>]*>\s*\]$", re.IGNORECASE)
+
+
+def _footer_ish(line: Line) -> bool:
+    """Lines that may follow the fair-use notice: the rest of the citation,
+    navigation, images, layout."""
+    text = line.text
+    return bool(
+        P.is_nav(text)
+        or is_debris(text)
+        or line.is_image
+        or _PLACEHOLDER_ACCESS.match(text)
+        or P.FAIR_USE.search(text)
+        or P.CITE_START.search(text)
+        or (len(text) < 200 and re.search(r"modern[\s-]*day slavery|street children|patt\b",
+                                          text, re.IGNORECASE))
     )
 
 
 def _footer_start(lines: list[Line], floor: int) -> int:
     """Index of the first footer line (fair use, cite this page), or len(lines)."""
-    start = len(lines)
-    for j in range(len(lines) - 1, floor - 1, -1):
-        text = lines[j].text
-        if P.FAIR_USE.search(text) or P.CITE_START.search(text):
-            start = j
-        elif (
-            start < len(lines)
-            and (P.is_nav(text) or is_debris(text))
-            or start == len(lines)
-            and (P.is_nav(text) or is_debris(text) or lines[j].is_image)
-        ):
-            continue
-        elif start < len(lines):
-            break
-        else:
-            # Only furniture may follow the footer; stop at real content.
-            break
-    return start
+    candidates = [
+        j
+        for j in range(floor, len(lines))
+        if P.FAIR_USE.search(lines[j].text) or P.CITE_START.search(lines[j].text)
+    ]
+    for j in candidates:
+        if all(_footer_ish(line) for line in lines[j + 1 :]):
+            return j
+    return len(lines)
 
 
 def _take_footer(ctx: _Context, start: int) -> None:
-    for line in ctx.lines[start:]:
+    footer = ctx.lines[start:]
+    for line in footer:
         text = line.text
         if P.CITE_START.search(text):
             ctx.ledger.block(line, "cite_line")
-            match = P.CITE_LINE.search(text)
-            if match and not ctx.page.country:
-                name = match["title"].rsplit(" - ", 1)[-1]
-                ctx.page.country = ctx.country_of(name)
         elif P.FAIR_USE.search(text):
             ctx.ledger.block(line, "fair_use")
         elif P.is_nav(text):
             ctx.ledger.block(line, "nav")
         elif line.is_image:
             ctx.ledger.block(line, "image_alt")
+        elif _footer_ish(line):
+            ctx.ledger.block(line, "cite_line")
+    if not ctx.page.country:
+        ctx.page.country = _cite_country(ctx, " ".join(line.text for line in footer))
 
 
-def _cite_country(ctx: _Context) -> str | None:
-    for line in ctx.lines:
-        match = P.CITE_LINE.search(line.text)
-        if match:
-            title = match["title"].strip(" ,")
-            for sep in (" - ", " – ", " — ", ": "):
-                if sep in title:
-                    return ctx.country_of(title.rsplit(sep, 1)[-1])
+def _cite_country(ctx: _Context, text: str) -> str | None:
+    """The country named in "Cite this webpage as: …, "… - Peru",, …"."""
+    match = P.CITE_LINE.search(text)
+    if match:
+        title = match["title"].strip(" ,")
+        for sep in (" - ", " – ", " — ", ": "):
+            if sep in title:
+                return ctx.country_of(title.rsplit(sep, 1)[-1])
     return None
 
 
@@ -390,7 +422,7 @@ def _parse_country_like(ctx: _Context) -> None:
         page.collection = "street-children"
     i = _take_header(ctx)
     footer = _footer_start(lines, i)
-    page.country = _cite_country(ctx)
+    page.country = _cite_country(ctx, " ".join(x.text for x in lines[footer:]))
     profile = ParsedProfile()
 
     if page.kind == KIND_TOPIC and i < footer and not anchor_kind(lines[i]):
@@ -480,11 +512,8 @@ def _parse_country_like(ctx: _Context) -> None:
             page.helplines.append(
                 ParsedHelpline("", number, line=entry.first_line, entry_index=index)
             )
-    if page.kind in {KIND_COUNTRY} and not profile.is_empty():
+    if page.kind in {KIND_COUNTRY, KIND_STREET} and not profile.is_empty():
         page.profile = profile
-    elif page.kind != KIND_TOPIC and (profile.background or profile.tip_summary):
-        # Street-children pages keep their background as page blocks only.
-        page.profile = None
     _set_identity(ctx)
 
 
@@ -536,9 +565,17 @@ def _parse_intro(ctx: _Context, lines: list[Line], profile: ParsedProfile) -> No
             continue
         paragraphs.append(line)
     if page.kind != KIND_COUNTRY:
+        # Street-children and archive pages carry a background but no TIP summary.
         for line in paragraphs:
-            cite = P.FACTBOOK_CITE.search(line.text)
-            ledger.block(line, "background" if cite or paragraphs else "intro")
+            text = line.text
+            cite = P.FACTBOOK_CITE.search(text)
+            if cite:
+                profile.background_source = _factbook_source(cite["source"])
+                profile.background_year = int(cite["year"]) if cite["year"] else None
+                text = text[: cite.start()].strip()
+            if text:
+                profile.background.append(text)
+            ledger.take(line, "profile.background")
         return
 
     tail_at = next((k for k, x in enumerate(paragraphs) if P.TIP_TAIL.search(x.text)), None)
@@ -669,7 +706,7 @@ def _parse_boilerplate(ctx: _Context, boiler: dict[int, str], start: int, end: i
 
 _NUMBER_LINE = re.compile(
     r"^(?:(?P<label>[A-Za-z][A-Za-z .'’/&-]{0,40}?)\s*[:\-–]\s*)?"
-    r"(?P<number>\+?[\d(][\d\s().\-/]{2,30}\d(?:\s*(?:or|/|,)\s*\+?[\d(][\d\s().\-]{2,30}\d)*)"
+    r"(?P<number>\+?[\d(][\d\s().\-/]{1,30}\d(?:\s*(?:or|/|,)\s*\+?[\d(][\d\s().\-]{2,30}\d)*)"
     r"(?P<after>\s*(?:\(.*\)|[-–].*)?)$"
 )
 

@@ -134,7 +134,7 @@ def is_source_like(text: str) -> bool:
             trailing.precision == "year" and ends_like_sentence(text) and len(text) > 150
         )
     found = find_date(text)
-    return found.date is not None and len(text) <= 200 and "," in text[: found.start + 1]
+    return found.date is not None and len(text) <= 200 and not ends_like_sentence(text)
 
 
 def is_strict_source(text: str) -> bool:

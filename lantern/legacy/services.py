@@ -453,7 +453,19 @@ def _store_helplines(
 def _store_profile(page: SourcePage, parsed: ParsedPage, *, country_code: str) -> None:
     data = parsed.profile
     assert data is not None
-    profile, _ = CountryProfile.objects.get_or_create(country_id=country_code)
+    profile, created = CountryProfile.objects.get_or_create(country_id=country_code)
+    if parsed.kind != "country" and not created and profile.source_page_id not in (
+        None,
+        page.pk,
+    ):
+        # A street-children page only fills what the country page left empty.
+        profile.official_name = profile.official_name or data.official_name
+        if not profile.background:
+            profile.background = data.background
+            profile.background_source = data.background_source
+            profile.background_year = data.background_year
+        profile.save()
+        return
     profile.official_name = data.official_name or profile.official_name
     if data.background:
         profile.background = data.background

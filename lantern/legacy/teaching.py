@@ -18,6 +18,7 @@ from lantern.legacy.parser import (
 )
 
 if TYPE_CHECKING:
+    from lantern.legacy.document import Line
     from lantern.legacy.parser import _Context
 
 
@@ -38,32 +39,42 @@ def parse_teaching_page(ctx: _Context) -> None:
 
 
 def _menu(ctx: _Context, start: int, end: int) -> str:
+    """Menu items are the linked lines (or, in a text rendering, the title-like
+    lines); sentences around them are the page's introduction and notes."""
     page, ledger = ctx.page, ctx.ledger
+    body = ctx.lines[start:end]
+    linked = any(_href(line) for line in body)
     heading = ""
     title = ""
-    for line in ctx.lines[start:end]:
+    for line in body:
         text = line.text
+        href = _href(line)
         if line.is_image:
             ledger.block(line, "image_alt")
             continue
-        href = next((link.href for link in line.links if link.href), "")
         is_heading = not href and len(text) < 80 and not P.ends_like_sentence(text) and (
             text.isupper() or text.endswith(":")
         )
+        is_item = bool(href) if linked else not P.ends_like_sentence(text) and len(text) < 160
         if is_heading:
             heading = text.strip(" :")
             title = title or heading
             ledger.take(line, "menu.heading", keep_text=True)
-        elif len(text) > 160 and page.links and not href:
+        elif is_item:
+            item = re.sub(r"^[\s·•*\-–]+", "", text).strip()
+            page.links.append({"title": item, "url": href, "description": "", "menu": heading})
+            ledger.take(line, "menu.link")
+        elif page.links and not P.ends_like_sentence(page.links[-1]["title"]) and len(text) > 160:
             previous = page.links[-1]
             previous["description"] = f"{previous['description']} {text}".strip()
             ledger.take(line, "menu.description")
         else:
-            page.links.append(
-                {"title": text, "url": href, "description": "", "menu": heading}
-            )
-            ledger.take(line, "menu.link")
+            ledger.block(line, "menu.intro" if not page.links else "menu.note")
     return title or "Resources for Teachers"
+
+
+def _href(line: Line) -> str:
+    return next((link.href for link in line.links if link.href), "")
 
 
 def _debate(ctx: _Context, start: int, end: int) -> str:
@@ -95,8 +106,17 @@ def _lesson_plan(ctx: _Context, start: int, end: int) -> None:
     page, ledger = ctx.page, ctx.ledger
     plan = ParsedLessonPlan()
     current: dict[str, str] | None = None
+    pending_number = ""
     for line in ctx.lines[start:end]:
         text = line.text
+        if re.fullmatch(r"\d{1,2}[.)]", text) and current is not None:
+            # A number in one table cell, its item in the next.
+            pending_number = text
+            ledger.take(line, "lesson.field")
+            continue
+        if pending_number:
+            text = f"{pending_number} {text}"
+            pending_number = ""
         labelled = _lesson_label(text)
         numbered = P.NUMBERED.match(text)
         if labelled:
@@ -105,13 +125,7 @@ def _lesson_plan(ctx: _Context, start: int, end: int) -> None:
             plan.fields.append(current)
             ledger.take(line, "lesson.field")
             key = re.sub(r"\s*\d+$", "", label.lower())
-            if key in {"title", "lesson title"} and not plan.title:
-                plan.title = value
-            elif key in {"unit topic", "unit"} and not plan.unit_topic:
-                plan.unit_topic = value
-            elif key in {"grade level", "grade", "grade levels"} and not plan.grade_level:
-                plan.grade_level = value
-            elif re.fullmatch(r"(lesson )?objectives?", key) and value and re.search(r"\d$", label):
+            if re.fullmatch(r"(lesson )?objectives?", key) and value and re.search(r"\d$", label):
                 plan.objectives.append(value)
         elif numbered and current is not None and "objective" in current["label"].lower():
             plan.objectives.append(numbered["text"].strip())
@@ -126,4 +140,13 @@ def _lesson_plan(ctx: _Context, start: int, end: int) -> None:
             ledger.block(line, "lesson.heading")
         else:
             ledger.block(line, "lesson.intro")
+    for item in plan.fields:
+        key = re.sub(r"\s*\d+$", "", item["label"].lower())
+        first = item["value"].split("\n", 1)[0].strip()
+        if key in {"title", "lesson title"} and not plan.title:
+            plan.title = first
+        elif key in {"unit topic", "unit"} and not plan.unit_topic:
+            plan.unit_topic = first
+        elif key in {"grade level", "grade", "grade levels"} and not plan.grade_level:
+            plan.grade_level = first
     page.lesson_plan = plan

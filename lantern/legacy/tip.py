@@ -64,6 +64,9 @@ def parse_tip_page(ctx: _Context) -> None:
             text = heading["rest"]
             if not text:
                 continue
+        if P.TIP_LINK_SENTENCE.match(text) and len(text) < 200:
+            ledger.block(line, "tip.link")
+            continue
         if in_recommendations:
             for item in re.split(r"\s*[•●▪·]\s*", text):
                 item = clean_space(P.repair_letter_spacing(item))

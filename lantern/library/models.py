@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, Value, When
 from django.urls import reverse
 
 if TYPE_CHECKING:
@@ -193,7 +193,13 @@ class EntryQuerySet(models.QuerySet["Entry"]):
         return self.filter(topics__slug=topic_slug).distinct()
 
     def in_page_order(self) -> EntryQuerySet:
-        return self.order_by("collection", "section", "position", "id")
+        """As the page lists them: trafficking before street children, current
+        before archive, then page position."""
+        collection_rank = Case(
+            When(collection=Entry.Collection.TRAFFICKING, then=Value(0)), default=Value(1)
+        )
+        section_rank = Case(When(section=Entry.Section.CURRENT, then=Value(0)), default=Value(1))
+        return self.order_by(collection_rank, section_rank, "position", "id")
 
     def recently_added(self) -> EntryQuerySet:
         return self.order_by("-created_at", "-id")

@@ -35,6 +35,33 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
+# Publishers often run into titles on flattened lines; the names below help split
+# them even before the library knows them.
+COMMON_PUBLISHERS = (
+    "associated press", "reuters", "agence france-presse", "afp", "bbc news", "bbc",
+    "cnn", "the guardian", "the new york times", "new york times", "washington post",
+    "al jazeera", "inter press service", "irin news", "efe news service",
+    "voice of america", "u.s. dept of state", "u.s. department of state",
+    "us dept of state", "u.s. dept of labor", "us dept of labor",
+    "human rights watch", "amnesty international", "save the children", "unicef",
+    "international labour organization", "international labor organization",
+    "international organization for migration", "ecpat", "anti-slavery international",
+    "freedom house", "walk free", "the borgen project", "borgen project",
+    "latin american press", "new internationalist", "ipsnews", "allafrica",
+)  # fmt: skip
+
+
+US_STATES = frozenset(
+    "alabama alaska arizona arkansas california colorado connecticut delaware florida "
+    "georgia hawaii idaho illinois indiana iowa kansas kentucky louisiana maine maryland "
+    "massachusetts michigan minnesota mississippi missouri montana nebraska nevada "
+    "ohio oklahoma oregon pennsylvania tennessee texas utah vermont virginia washington "
+    "wisconsin wyoming dc".split()
+) | {"new hampshire", "new jersey", "new mexico", "new york", "north carolina",
+     "north dakota", "rhode island", "south carolina", "south dakota", "west virginia",
+     "district of columbia"}  # fmt: skip
+
+
 def guess_kind(name: str) -> str:
     """The likely kind of a publisher from its name (government, news, …)."""
     for kind, pattern in _KIND_RULES:

@@ -172,3 +172,19 @@ def tier_list_years() -> list[int]:
 def ranked_years() -> list[int]:
     """Report years for which every ranked country's tier is known."""
     return list(tier_facts()["ranked_years"])
+
+
+@cache
+def alias_index() -> dict[str, str]:
+    """Folded country name or alias → ISO code, from the compiled facts (no database).
+
+    The same table `LibraryCache` builds from the Country rows; pure code and tests
+    that have no database use this one.
+    """
+    from lantern.core.text import fold
+
+    index: dict[str, str] = {}
+    for fact in country_facts()["countries"]:
+        for alias in [fact["name"], fact["official_name"], *fact["aliases"]]:
+            index.setdefault(fold(alias), fact["code"])
+    return index

@@ -23,38 +23,11 @@ from lantern.library.models import (
     Topic,
 )
 from lantern.library.phones import check_number
-from lantern.library.publishers import guess_kind
+from lantern.library.publishers import COMMON_PUBLISHERS, US_STATES, guess_kind
 from lantern.library.vocabulary import match_series
 
 # Tier sources in the order a page trusts them for one report year.
 TIER_PRECEDENCE = ("curator", "legacy-page", "kelley-heiss", "factbook-tiers")
-
-# Publishers often run into titles on flattened lines; the names below help split
-# them even before the library knows them.
-COMMON_PUBLISHERS = (
-    "associated press", "reuters", "agence france-presse", "afp", "bbc news", "bbc",
-    "cnn", "the guardian", "the new york times", "new york times", "washington post",
-    "al jazeera", "inter press service", "irin news", "efe news service",
-    "voice of america", "u.s. dept of state", "u.s. department of state",
-    "us dept of state", "u.s. dept of labor", "us dept of labor",
-    "human rights watch", "amnesty international", "save the children", "unicef",
-    "international labour organization", "international labor organization",
-    "international organization for migration", "ecpat", "anti-slavery international",
-    "freedom house", "walk free", "the borgen project", "borgen project",
-    "latin american press", "new internationalist", "ipsnews", "allafrica",
-)  # fmt: skip
-
-
-US_STATES = frozenset(
-    "alabama alaska arizona arkansas california colorado connecticut delaware florida "
-    "georgia hawaii idaho illinois indiana iowa kansas kentucky louisiana maine maryland "
-    "massachusetts michigan minnesota mississippi missouri montana nebraska nevada "
-    "ohio oklahoma oregon pennsylvania tennessee texas utah vermont virginia washington "
-    "wisconsin wyoming dc".split()
-) | {"new hampshire", "new jersey", "new mexico", "new york", "north carolina",
-     "north dakota", "rhode island", "south carolina", "south dakota", "west virginia",
-     "district of columbia"}  # fmt: skip
-
 
 def entry_key(title: str, published_raw: str) -> str:
     """An entry's identity on its page: its folded title and date as written."""
