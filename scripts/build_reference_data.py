@@ -39,10 +39,21 @@ KOSOVO = {
 
 # Names used by the legacy site or by the sources that no table below spells out.
 EXTRA_ALIASES = {
-    "CD": ["Congo-Kinshasa", "Congo (Kinshasa)", "Democratic Republic of Congo",
-           "Democratic Republic of the Congo", "Congo, Democratic Republic of the", "DRC"],
-    "CG": ["Congo-Brazzaville", "Congo (Brazzaville)", "Republic of Congo",
-           "Republic of the Congo", "Congo, Republic of the"],
+    "CD": [
+        "Congo-Kinshasa",
+        "Congo (Kinshasa)",
+        "Democratic Republic of Congo",
+        "Democratic Republic of the Congo",
+        "Congo, Democratic Republic of the",
+        "DRC",
+    ],
+    "CG": [
+        "Congo-Brazzaville",
+        "Congo (Brazzaville)",
+        "Republic of Congo",
+        "Republic of the Congo",
+        "Congo, Republic of the",
+    ],
     "CI": ["Cote d'Ivoire", "Côte d’Ivoire", "Ivory Coast"],
     "MM": ["Burma"],
     "GB": ["United Kingdom", "UK", "Great Britain", "Britain", "England"],
@@ -83,8 +94,11 @@ EXTRA_ALIASES = {
     "MF": ["Saint Martin"],
     "KN": ["Saint Kitts and Nevis", "St. Kitts and Nevis", "St Kitts and Nevis"],
     "LC": ["Saint Lucia", "St. Lucia", "St Lucia"],
-    "VC": ["Saint Vincent and the Grenadines", "St. Vincent and the Grenadines",
-           "St Vincent and the Grenadines"],
+    "VC": [
+        "Saint Vincent and the Grenadines",
+        "St. Vincent and the Grenadines",
+        "St Vincent and the Grenadines",
+    ],
 }
 
 SOURCES = {
@@ -130,7 +144,9 @@ def fold(name: str) -> str:
 def load_countries(shared: Path) -> dict[str, dict]:
     mledoze = {
         c["cca2"]: c
-        for c in json.loads((shared / "countries-mledoze" / "countries.json").read_text())
+        for c in json.loads(
+            (shared / "countries-mledoze" / "countries.json").read_text()
+        )
     }
     m49 = {}
     with (shared / "un-m49-regions" / "all.csv").open(newline="") as fh:
@@ -166,8 +182,12 @@ def load_countries(shared: Path) -> dict[str, dict]:
         if code == "TW":
             # The M49 table leaves Taiwan without a region; UN statistics place the
             # territory in Eastern Asia.
-            row = {"region": "Asia", "region-code": "142", "sub-region": "Eastern Asia",
-                   "sub-region-code": "030"}
+            row = {
+                "region": "Asia",
+                "region-code": "142",
+                "sub-region": "Eastern Asia",
+                "sub-region-code": "030",
+            }
         row = row or {}
         country["region"] = row.get("region") or ""
         country["region_code"] = row.get("region-code") or ""
@@ -186,8 +206,13 @@ def load_countries(shared: Path) -> dict[str, dict]:
         pc = pycountry.countries.get(alpha_2=code)
         if pc is not None:
             aliases.update(
-                v for v in (pc.name, getattr(pc, "common_name", None),
-                            getattr(pc, "official_name", None)) if v
+                v
+                for v in (
+                    pc.name,
+                    getattr(pc, "common_name", None),
+                    getattr(pc, "official_name", None),
+                )
+                if v
             )
         if md:
             aliases.add(md["name"]["common"])
@@ -261,7 +286,9 @@ TIER_NAMES = {
 WATCH_LIST_SNAPSHOT_YEAR = {"2015-10-26": 2014, "2015-11-15": 2015, "2021-06-15": 2020}
 
 
-def build_tiers(shared: Path, countries: dict[str, dict], index: dict[str, str]) -> dict:
+def build_tiers(
+    shared: Path, countries: dict[str, dict], index: dict[str, str]
+) -> dict:
     by_alpha3 = {c["alpha3"]: code for code, c in countries.items()}
     by_alpha3["KOS"] = "XK"  # Kelley & Heiss's code for Kosovo
     placements: dict[tuple[str, int], dict] = {}
@@ -302,19 +329,28 @@ def build_tiers(shared: Path, countries: dict[str, dict], index: dict[str, str])
                 codes.append(code)
             lists[year][TIER_NAMES[row["list"]]] = sorted(set(codes))
 
-    complete_years = sorted(y for y, l in lists.items() if {"tier2wl", "tier3"} <= set(l))
+    complete_years = sorted(
+        year for year, found in lists.items() if {"tier2wl", "tier3"} <= set(found)
+    )
     for year in complete_years:
         for tier, codes in lists[year].items():
             for code in codes:
                 placements.setdefault(
                     (code, year),
-                    {"country": code, "year": year, "tier": tier, "source": "factbook-tiers"},
+                    {
+                        "country": code,
+                        "year": year,
+                        "tier": tier,
+                        "source": "factbook-tiers",
+                    },
                 )
     return {
         "sources": {k: SOURCES[k] for k in ("kelley-heiss", "factbook-tiers")},
         "ranked_years": list(range(2001, 2016)),
         "list_years": complete_years,
-        "placements": sorted(placements.values(), key=lambda p: (p["country"], p["year"])),
+        "placements": sorted(
+            placements.values(), key=lambda p: (p["country"], p["year"])
+        ),
     }
 
 
@@ -327,9 +363,17 @@ def main(argv: list[str]) -> int:
     tiers = build_tiers(shared, countries, index)
     OUT.mkdir(parents=True, exist_ok=True)
     country_doc = {
-        "sources": {k: SOURCES[k] for k in (
-            "pycountry", "un-m49", "factbook-borders", "mledoze", "phonenumbers",
-            "gsi-2023")},
+        "sources": {
+            k: SOURCES[k]
+            for k in (
+                "pycountry",
+                "un-m49",
+                "factbook-borders",
+                "mledoze",
+                "phonenumbers",
+                "gsi-2023",
+            )
+        },
         "countries": sorted(countries.values(), key=lambda c: c["code"]),
     }
     (OUT / "countries.json").write_text(

@@ -99,7 +99,9 @@ def parse_date(text: str) -> ParsedDate:
     # The whole text must be the date, bar punctuation and weekday names.
     leftover = text.strip()[: parsed.start]
     leftover = re.sub(
-        r"\b(mon|tues|wednes|thurs|fri|satur|sun)day\b|[\s,.;:()\[\]]", "", leftover,
+        r"\b(mon|tues|wednes|thurs|fri|satur|sun)day\b|[\s,.;:()\[\]]",
+        "",
+        leftover,
         flags=re.IGNORECASE,
     )
     if leftover:

@@ -78,7 +78,7 @@ _HTML_SNIFF = re.compile(
 
 def looks_like_html(data: bytes) -> bool:
     head = data[:4096].lstrip()
-    return bool(_HTML_SNIFF.search(head)) and head[:1] == b"<" or bool(
+    return (bool(_HTML_SNIFF.search(head)) and head[:1] == b"<") or bool(
         re.search(rb"<(html|body)\b", head, re.IGNORECASE)
     )
 
@@ -103,8 +103,13 @@ def is_debris(text: str) -> bool:
 def _normalise(text: str) -> str:
     """A physical line without its ends' whitespace; inner spacing is kept (double
     spaces separate run-together fields on flattened lines)."""
-    for old, new in (("\t", "    "), ("\u00a0", " "), ("\ufeff", ""), ("\r", ""),
-                     ("\x00", "")):
+    for old, new in (
+        ("\t", "    "),
+        ("\u00a0", " "),
+        ("\ufeff", ""),
+        ("\r", ""),
+        ("\x00", ""),
+    ):
         text = text.replace(old, new)
     return text.strip()
 
@@ -150,7 +155,9 @@ def _joins(previous: str, current: str, width: int) -> bool:
         return False
     first_word = current.split(" ", 1)[0]
     # The line before was broken because the next word did not fit.
-    return len(previous) + 1 + len(first_word) > width - 2 and len(previous) >= width * 0.6
+    return (
+        len(previous) + 1 + len(first_word) > width - 2 and len(previous) >= width * 0.6
+    )
 
 
 def read_text(text: str) -> Document:
@@ -165,8 +172,10 @@ def read_text(text: str) -> Document:
         if not content:
             continue
         nonblank.append(number)
-        if lines and lines[-1].last == number - 1 and _joins(
-            physical[number - 2], content, width
+        if (
+            lines
+            and lines[-1].last == number - 1
+            and _joins(physical[number - 2], content, width)
         ):
             joined = lines[-1]
             joined.text = f"{joined.text} {content}"
@@ -179,10 +188,43 @@ def read_text(text: str) -> Document:
 # ------------------------------------------------------------------------------- html
 
 _BLOCK_TAGS = frozenset(
-    "p div h1 h2 h3 h4 h5 h6 li dt dd td th tr table blockquote pre center address "
-    "section article header footer nav ul ol dl form hr title body".split()
+    [
+        "p",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "dt",
+        "dd",
+        "td",
+        "th",
+        "tr",
+        "table",
+        "blockquote",
+        "pre",
+        "center",
+        "address",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "nav",
+        "ul",
+        "ol",
+        "dl",
+        "form",
+        "hr",
+        "title",
+        "body",
+    ]
 )
-_SKIP_TAGS = frozenset("script style head noscript template xml object".split())
+_SKIP_TAGS = frozenset(
+    ["script", "style", "head", "noscript", "template", "xml", "object"]
+)
 
 
 class _Collector:
@@ -200,8 +242,12 @@ class _Collector:
         if text:
             links = tuple(link for link in self.links if link.text or link.href)
             self.lines.append(
-                Line(no=self.line_no or 1, text=text, last=max(self.last_no, self.line_no),
-                     links=links)
+                Line(
+                    no=self.line_no or 1,
+                    text=text,
+                    last=max(self.last_no, self.line_no),
+                    links=links,
+                )
             )
         self.parts = []
         self.links = []
@@ -246,7 +292,9 @@ class _Collector:
             self.walk(child)
         if tag == "a" and element.get("href"):
             joined = "".join(self.parts)
-            text = clean_space(joined[link_start:] if link_start <= len(joined) else joined)
+            text = clean_space(
+                joined[link_start:] if link_start <= len(joined) else joined
+            )
             self.links.append(Link(text=text, href=element.get("href", "").strip()))
         if block:
             self.flush()

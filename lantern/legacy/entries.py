@@ -76,7 +76,9 @@ def external_link(line: Line) -> Link | None:
         href = link.href
         if not href or href.startswith(("#", "mailto:", "javascript:")):
             continue
-        if "gvnet.com" in href.lower() or not re.match(r"^(https?:)?//|^www\.", href, re.I):
+        if "gvnet.com" in href.lower() or not re.match(
+            r"^(https?:)?//|^www\.", href, re.I
+        ):
             continue
         if link.text and len(link.text) >= 0.6 * len(line.text):
             return link
@@ -106,7 +108,10 @@ def explode_flattened(lines: list[Line]) -> list[Line]:
         if pieces is None:
             out.append(line)
         else:
-            out.extend(Line(no=line.no, text=p, last=line.last, links=line.links) for p in pieces)
+            out.extend(
+                Line(no=line.no, text=p, last=line.last, links=line.links)
+                for p in pieces
+            )
     return out
 
 
@@ -136,7 +141,9 @@ def _flattened_pieces(line: Line) -> list[str] | None:
     return pieces if len(pieces) > 1 else None
 
 
-def split_flattened_head(text: str, known_publishers: frozenset[str]) -> tuple[str, str]:
+def split_flattened_head(
+    text: str, known_publishers: frozenset[str]
+) -> tuple[str, str]:
     """Title and source run together on one line: find where the source begins.
 
     Tries, in order: a double space; a known publisher name; a personal name or
@@ -144,7 +151,9 @@ def split_flattened_head(text: str, known_publishers: frozenset[str]) -> tuple[s
     (title, source); source is "" when no split is credible.
     """
     if "  " in text:
-        left, right = text.rsplit("  ", 1) if text.count("  ") == 1 else text.split("  ", 1)
+        left, right = (
+            text.rsplit("  ", 1) if text.count("  ") == 1 else text.split("  ", 1)
+        )
         if P.is_source_like(right) and left.strip():
             return left.strip(), right.strip()
     if not P.is_source_like(text):
@@ -153,7 +162,11 @@ def split_flattened_head(text: str, known_publishers: frozenset[str]) -> tuple[s
     best = -1
     for name in known_publishers:
         at = folded.find(name)
-        if at > 0 and (best < 0 or at < best) and folded[at + len(name) :][:1] in {",", " "}:
+        if (
+            at > 0
+            and (best < 0 or at < best)
+            and folded[at + len(name) :][:1] in {",", " "}
+        ):
             best = at
     if best > 0:
         return text[:best].strip(" -–:"), text[best:].strip()
@@ -212,7 +225,9 @@ def find_entry_starts(
             continue
         nxt = j + 1 if j + 1 < len(lines) and not barrier(j + 1) else None
         if external_link(line) and P.is_title_like(line.text):
-            source = nxt if nxt is not None and P.is_source_like(lines[nxt].text) else None
+            source = (
+                nxt if nxt is not None and P.is_source_like(lines[nxt].text) else None
+            )
             if _inside_head(starts, j):
                 continue
             starts[j] = source
@@ -277,7 +292,12 @@ def build_entries(
         while end < next_start and not barrier(end):
             end += 1
         entry = _fill_entry(
-            lines, title_i, source_i, end, ledger=ledger, known_publishers=known_publishers
+            lines,
+            title_i,
+            source_i,
+            end,
+            ledger=ledger,
+            known_publishers=known_publishers,
         )
         entry.section = section_at(title_i)
         entry.country = country_at(title_i)
@@ -310,7 +330,9 @@ def _fill_entry(
     entry = ParsedEntry(title=title, first_line=title_line.no)
     tag = P.FORMAT_TAG.search(entry.title)
     if tag:
-        entry.format = {"docx": "doc", "ppt": "other"}.get(tag["tag"].lower(), tag["tag"].lower())
+        entry.format = {"docx": "doc", "ppt": "other"}.get(
+            tag["tag"].lower(), tag["tag"].lower()
+        )
         entry.title = entry.title[: tag.start()].strip()
     entry.title = clean_space(entry.title)
     entry.source_line = source
@@ -327,7 +349,7 @@ def _fill_entry(
         line = lines[k]
         kind = anchor_kind(line)
         last = max(last, line.last)
-        if kind and not in_excerpt or kind in {"accessed", "url"}:
+        if (kind and not in_excerpt) or kind in {"accessed", "url"}:
             _take_anchor(entry, line, kind or "", current_url, ledger)
             if kind == "url":
                 current_url = line.text
@@ -372,7 +394,9 @@ def _take_anchor(
         ledger.take(line, "entry.note")
     elif kind == "archived":
         entry.archived_copy_note = (
-            f"{entry.archived_copy_note} {text}".strip() if entry.archived_copy_note else text
+            f"{entry.archived_copy_note} {text}".strip()
+            if entry.archived_copy_note
+            else text
         )
         for link in line.links:
             if link.href and not entry.archived_copy_url:

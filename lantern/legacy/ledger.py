@@ -20,7 +20,9 @@ class Ledger:
         (for page-level lines whose words no model field stores verbatim)."""
         self.taken[id(line)] = field_name
         if keep_text:
-            self.blocks.append({"line": line.no, "field": field_name, "text": line.text})
+            self.blocks.append(
+                {"line": line.no, "field": field_name, "text": line.text}
+            )
 
     def block(self, line: Line, field_name: str) -> None:
         """File a page-level line and keep its text."""

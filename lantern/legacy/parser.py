@@ -126,15 +126,68 @@ KIND_ARCHIVE = "archive-part"
 KIND_UNKNOWN = "unknown"
 
 LESSON_LABELS = frozenset(
-    "title|unit topic|unit|grade level|grade|grade levels|lesson objectives|objectives|"
-    "lesson objective|materials|materials needed|procedure|procedures|assessment|"
-    "evaluation|time required|duration|time|standards|subject|subject area|"
-    "introduction|activities|activity|closure|homework|extension|extensions|"
-    "vocabulary|background|resources|teacher|author|summary|overview|anticipatory set|"
-    "guided practice|independent practice|lesson summary|reflection|notes|"
-    "prerequisites|essential question|essential questions|key concepts|follow-up|"
-    "follow up|warm-up|warm up|discussion|discussion questions|handouts|sources|"
-    "lesson title|course|class|length|differentiation|enrichment|references".split("|")
+    [
+        "title",
+        "unit topic",
+        "unit",
+        "grade level",
+        "grade",
+        "grade levels",
+        "lesson objectives",
+        "objectives",
+        "lesson objective",
+        "materials",
+        "materials needed",
+        "procedure",
+        "procedures",
+        "assessment",
+        "evaluation",
+        "time required",
+        "duration",
+        "time",
+        "standards",
+        "subject",
+        "subject area",
+        "introduction",
+        "activities",
+        "activity",
+        "closure",
+        "homework",
+        "extension",
+        "extensions",
+        "vocabulary",
+        "background",
+        "resources",
+        "teacher",
+        "author",
+        "summary",
+        "overview",
+        "anticipatory set",
+        "guided practice",
+        "independent practice",
+        "lesson summary",
+        "reflection",
+        "notes",
+        "prerequisites",
+        "essential question",
+        "essential questions",
+        "key concepts",
+        "follow-up",
+        "follow up",
+        "warm-up",
+        "warm up",
+        "discussion",
+        "discussion questions",
+        "handouts",
+        "sources",
+        "lesson title",
+        "course",
+        "class",
+        "length",
+        "differentiation",
+        "enrichment",
+        "references",
+    ]
 )
 TIER_LINE = re.compile(
     r"^(?P<name>[^()]{2,80}?)\s*\(\s*(?P<tier>tier\s*(?:1|2|3|i{1,3})(?:\s*[-–]?\s*watch\s*list)?"
@@ -154,7 +207,9 @@ def _lesson_label(text: str) -> tuple[str, str] | None:
         return None
     label = match["label"].strip()
     base = re.sub(r"\s*\d+$", "", label.lower()).strip()
-    if base in LESSON_LABELS or re.fullmatch(r"(lesson )?objectives? ?\d*", label.lower()):
+    if base in LESSON_LABELS or re.fullmatch(
+        r"(lesson )?objectives? ?\d*", label.lower()
+    ):
         return label, match["value"].strip()
     return None
 
@@ -165,15 +220,18 @@ def detect_kind(lines: list[Line]) -> str:
     head = texts[:60]
     has = lambda pattern, within=texts: any(pattern.search(t) for t in within)  # noqa: E731
     if any(P.TIP_PAGE_HEADER.match(t) for t in head) or (
-        any(TIER_LINE.match(t) and re.search(r"extracted|tip report|trafficking", t, re.I)
-            for t in head)
+        any(
+            TIER_LINE.match(t)
+            and re.search(r"extracted|tip report|trafficking", t, re.I)
+            for t in head
+        )
     ):
         return KIND_TIP
     if any(P.LECTURE_RESOURCES.match(t) for t in head):
         return KIND_TOPIC
-    continued = any(
-        (m := P.COVERAGE.match(t)) and m["continued"] for t in head
-    ) or any((m := P.ARCHIVES_HEADING.match(t)) and m["part"] for t in texts)
+    continued = any((m := P.COVERAGE.match(t)) and m["continued"] for t in head) or any(
+        (m := P.ARCHIVES_HEADING.match(t)) and m["part"] for t in texts
+    )
     if has(P.STREET_SUBTITLE, head):
         return KIND_ARCHIVE if continued else KIND_STREET
     if continued:
@@ -188,8 +246,14 @@ def detect_kind(lines: list[Line]) -> str:
     ):
         labels = [lab for t in texts if (lab := _lesson_label(t))]
         names = {re.sub(r"\s*\d+$", "", lab[0].lower()) for lab in labels}
-        if len(labels) >= 3 and names & {"unit topic", "grade level", "lesson objectives",
-                                         "objectives", "lesson objective", "grade"}:
+        if len(labels) >= 3 and names & {
+            "unit topic",
+            "grade level",
+            "lesson objectives",
+            "objectives",
+            "lesson objective",
+            "grade",
+        }:
             return KIND_LESSON
         if sum(1 for t in texts if P.NUMBERED.match(t)) >= 3:
             return KIND_DEBATE
@@ -244,7 +308,9 @@ def parse_page(
         ledger.take(line, "layout")
     page.blocks = ledger.blocks
     page.unparsed = ledger.unparsed(all_lines)
-    page.accounted = {n for line in all_lines if ledger.is_taken(line) for n in line.numbers}
+    page.accounted = {
+        n for line in all_lines if ledger.is_taken(line) for n in line.numbers
+    }
     page.key = page.key or _fallback_key(page, file_name)
     if kind == KIND_UNKNOWN:
         page.warn(1, "page kind not recognised: every line is kept as unparsed")
@@ -298,10 +364,17 @@ def _take_header(ctx: _Context, start: int = 0) -> int:
         text = line.text
         if line.is_image:
             ledger.block(line, "image_alt")
-        elif P.is_nav(text) or (i - start < 4 and len(text) < 40 and ctx.country_of(text)
-                                and not seen_title and _furniture_follows(lines, i)):
+        elif P.is_nav(text) or (
+            i - start < 4
+            and len(text) < 40
+            and ctx.country_of(text)
+            and not seen_title
+            and _furniture_follows(lines, i)
+        ):
             ledger.block(line, "nav")
-        elif P.SITE_TITLE.match(text) or (P.STREET_SITE_TITLE.match(text) and seen_title):
+        elif P.SITE_TITLE.match(text) or (
+            P.STREET_SITE_TITLE.match(text) and seen_title
+        ):
             ledger.block(line, "site_title")
             seen_title = True
         elif P.TAGLINE.match(text):
@@ -362,8 +435,12 @@ def _footer_ish(line: Line) -> bool:
         or _PLACEHOLDER_ACCESS.match(text)
         or P.FAIR_USE.search(text)
         or P.CITE_START.search(text)
-        or (len(text) < 200 and re.search(r"modern[\s-]*day slavery|street children|patt\b",
-                                          text, re.IGNORECASE))
+        or (
+            len(text) < 200
+            and re.search(
+                r"modern[\s-]*day slavery|street children|patt\b", text, re.IGNORECASE
+            )
+        )
     )
 
 
@@ -417,7 +494,8 @@ def _parse_country_like(ctx: _Context) -> None:
     blocks, entries grouped in sections (and by country on topic pages), footer."""
     page, lines, ledger = ctx.page, ctx.lines, ctx.ledger
     if page.kind in {KIND_STREET} or (
-        page.kind == KIND_ARCHIVE and any(P.STREET_SUBTITLE.search(x.text) for x in lines[:40])
+        page.kind == KIND_ARCHIVE
+        and any(P.STREET_SUBTITLE.search(x.text) for x in lines[:40])
     ):
         page.collection = "street-children"
     i = _take_header(ctx)
@@ -450,11 +528,16 @@ def _parse_country_like(ctx: _Context) -> None:
                 page.part = int(match["part"])
         elif P.FEATURED_HEADING.match(text):
             barrier_kinds[j] = "featured"
-        elif page.kind == KIND_TOPIC and not anchor_kind(lines[j]) and ctx.country_of(text):
+        elif (
+            page.kind == KIND_TOPIC
+            and not anchor_kind(lines[j])
+            and ctx.country_of(text)
+        ):
             barrier_kinds[j] = "country_heading"
 
     first_anchor = next(
-        (j for j in range(i, footer) if anchor_kind(lines[j]) or j in barrier_kinds), footer
+        (j for j in range(i, footer) if anchor_kind(lines[j]) or j in barrier_kinds),
+        footer,
     )
     boiler = {
         j: kind
@@ -492,7 +575,11 @@ def _parse_country_like(ctx: _Context) -> None:
         return "archive" if archive_from is not None and j > archive_from else "current"
 
     def country_at(j: int) -> str | None:
-        headings = [k for k, kind in barrier_kinds.items() if kind == "country_heading" and k < j]
+        headings = [
+            k
+            for k, kind in barrier_kinds.items()
+            if kind == "country_heading" and k < j
+        ]
         return ctx.country_of(lines[max(headings)].text) if headings else None
 
     page.entries = build_entries(
@@ -521,7 +608,11 @@ def _is_official_name(ctx: _Context, line: Line) -> bool:
     text = line.text
     if len(text) > 120 or P.ends_like_sentence(text) or anchor_kind(line):
         return False
-    if _boilerplate_kind(text) or P.ARCHIVES_HEADING.match(text) or P.IMAGE_ALT.match(text):
+    if (
+        _boilerplate_kind(text)
+        or P.ARCHIVES_HEADING.match(text)
+        or P.IMAGE_ALT.match(text)
+    ):
         return False
     if ctx.country_of(text):
         return True
@@ -578,7 +669,9 @@ def _parse_intro(ctx: _Context, lines: list[Line], profile: ParsedProfile) -> No
             ledger.take(line, "profile.background")
         return
 
-    tail_at = next((k for k, x in enumerate(paragraphs) if P.TIP_TAIL.search(x.text)), None)
+    tail_at = next(
+        (k for k, x in enumerate(paragraphs) if P.TIP_TAIL.search(x.text)), None
+    )
     cite_at = [k for k, x in enumerate(paragraphs) if P.FACTBOOK_CITE.search(x.text)]
     alt_split = _alt_position(lines, paragraphs)
     if cite_at and (tail_at is None or cite_at[-1] < tail_at):
@@ -596,7 +689,9 @@ def _parse_intro(ctx: _Context, lines: list[Line], profile: ParsedProfile) -> No
             tail_at if tail_at is not None else len(paragraphs),
         )
     # Without a source tail the summary runs to the end of the intro.
-    tip_end = tail_at + 1 if tail_at is not None and tail_at >= tip_start else len(paragraphs)
+    tip_end = (
+        tail_at + 1 if tail_at is not None and tail_at >= tip_start else len(paragraphs)
+    )
     for line in paragraphs[:tip_start]:
         text = line.text
         cite = P.FACTBOOK_CITE.search(text)
@@ -655,7 +750,9 @@ def _link_sentence(text: str, line: Line) -> list[dict[str, str]]:
     return [{"text": text, "url": href} for href in hrefs]
 
 
-def _parse_boilerplate(ctx: _Context, boiler: dict[int, str], start: int, end: int) -> None:
+def _parse_boilerplate(
+    ctx: _Context, boiler: dict[int, str], start: int, end: int
+) -> None:
     """Caution, term-paper and teachers' guidance between the intro and the help-lines
     or entries."""
     ledger, page, lines = ctx.ledger, ctx.page, ctx.lines
@@ -687,8 +784,10 @@ def _parse_boilerplate(ctx: _Context, boiler: dict[int, str], start: int, end: i
         elif kind in {"term_paper", "teachers_link"}:
             audience = "students" if kind == "term_paper" else "teachers"
             ledger.block(line, f"guidance.{kind}")
-            if current is None or current.audience == "all" or (
-                not current.heading and current.audience != audience
+            if (
+                current is None
+                or current.audience == "all"
+                or (not current.heading and current.audience != audience)
             ):
                 current = ParsedGuidance(audience, "", [])
                 page.guidance.append(current)
@@ -696,8 +795,10 @@ def _parse_boilerplate(ctx: _Context, boiler: dict[int, str], start: int, end: i
         elif current is not None:
             ledger.block(line, "guidance")
             current.paragraphs.append(line.text)
-        elif j > start and boiler.get(start) == "caution" and not any(
-            k < j and v != "caution" for k, v in boiler.items()
+        elif (
+            j > start
+            and boiler.get(start) == "caution"
+            and not any(k < j and v != "caution" for k, v in boiler.items())
         ):
             ledger.block(line, "caution")
         # anything else stays unparsed
@@ -709,6 +810,23 @@ _NUMBER_LINE = re.compile(
     r"(?P<number>\+?[\d(][\d\s().\-/]{1,30}\d(?:\s*(?:or|/|,)\s*\+?[\d(][\d\s().\-]{2,30}\d)*)"
     r"(?P<after>\s*(?:\(.*\)|[-–].*)?)$"
 )
+
+
+def _help_number(text: str) -> tuple[str, str, str] | None:
+    """(label, number, trailing words) of a help-block phone line, or None.
+
+    `0800-2-3232`, `Hotline: 1098 (toll free)`; a line of digits alone is a number
+    however short, so that a wrong one is kept and flagged rather than lost."""
+    if re.fullmatch(r"\+?[\d\s().\-/]*\d[\d\s().\-/]*", text):
+        return "", text.strip(), ""
+    match = _NUMBER_LINE.match(text)
+    if match and sum(ch.isdigit() for ch in match["number"]) >= 3:
+        return (
+            (match["label"] or "").strip(),
+            match["number"].strip(),
+            match["after"].strip(),
+        )
+    return None
 
 
 def _parse_help(ctx: _Context, lines: list[Line]) -> None:
@@ -727,15 +845,17 @@ def _parse_help(ctx: _Context, lines: list[Line]) -> None:
                 page.helplines.append(current)
             current.country_code = code["code"].strip()
             continue
-        number = _NUMBER_LINE.match(text)
-        if number and sum(ch.isdigit() for ch in number["number"]) >= 3:
+        number = _help_number(text)
+        if number is not None:
+            label, digits, after = number
             ledger.take(line, "helpline.number")
-            label = (number["label"] or "").strip()
             if current is None or current.number:
                 current = ParsedHelpline(label, "", line=line.no)
                 page.helplines.append(current)
-            current.number = number["number"].strip()
-            extra = " ".join(x for x in (label if current.organisation else "", number["after"].strip()) if x)
+            current.number = digits
+            extra = " ".join(
+                x for x in (label if current.organisation else "", after) if x
+            )
             if not current.organisation and label:
                 current.organisation = label
             if extra:

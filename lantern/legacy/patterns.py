@@ -17,9 +17,26 @@ def rx(pattern: str, flags: int = I) -> re.Pattern[str]:
 # ---------------------------------------------------------------------------- header
 
 NAV_ITEMS = frozenset(
-    "main menu|street children|poverty|torture|csec|home|human trafficking|"
-    "back to main menu|return to main menu|site map|contact|search|index|"
-    "country-by-country|child labor|child labour|prostitution|slavery".split("|")
+    [
+        "main menu",
+        "street children",
+        "poverty",
+        "torture",
+        "csec",
+        "home",
+        "human trafficking",
+        "back to main menu",
+        "return to main menu",
+        "site map",
+        "contact",
+        "search",
+        "index",
+        "country-by-country",
+        "child labor",
+        "child labour",
+        "prostitution",
+        "slavery",
+    ]
 )
 SITE_TITLE = rx(r"^human\s+trafficking\s*(?:&|and|&amp;)\s*modern[\s-]*day\s+slavery$")
 STREET_SITE_TITLE = rx(r"^street\s+children$")
@@ -28,8 +45,12 @@ COVERAGE = rx(
     r"^published reports\s*(?:&|and)\s*articles\s*(?:from\s+(?P<start>\d{4})\s+to\s+"
     r"(?P<end>\d{4})|(?P<continued>\[continued\]))?"
 )
-STREET_SUBTITLE = rx(r"prevalence,?\s+abuse\s*(?:&|and)\s*exploitation of street children")
-TIP_PAGE_HEADER = rx(r"^\[?\s*(?:human trafficking,\s*)?country[\s-]*by[\s-]*country(?:\s+reports)?\s*\]?$")
+STREET_SUBTITLE = rx(
+    r"prevalence,?\s+abuse\s*(?:&|and)\s*exploitation of street children"
+)
+TIP_PAGE_HEADER = rx(
+    r"^\[?\s*(?:human trafficking,\s*)?country[\s-]*by[\s-]*country(?:\s+reports)?\s*\]?$"
+)
 LECTURE_RESOURCES = rx(r"^lecture resources\b")
 TEACHERS_HEADER = rx(r"^resources for teachers\b")
 PAGE_ADDRESS = rx(r"^(?:https?://)?(?:www\.)?gvnet\.com/\S*$")
@@ -90,7 +111,9 @@ _TLD = (
 URL_LINE = rx(
     rf"^(?:(?:https?|ftp)://\S+|www\.\S+|[a-z0-9][\w-]*(?:\.[\w-]+)*\.{_TLD}(?:[/?#]\S*)?)$"
 )
-URL_IN_TEXT = rx(rf"(?:(?:https?|ftp)://|www\.)[^\s\]\[<>\"]+|\b[a-z0-9][\w-]*(?:\.[\w-]+)*\.{_TLD}/[^\s\]\[<>\"]*")
+URL_IN_TEXT = rx(
+    rf"(?:(?:https?|ftp)://|www\.)[^\s\]\[<>\"]+|\b[a-z0-9][\w-]*(?:\.[\w-]+)*\.{_TLD}/[^\s\]\[<>\"]*"
+)
 HELPLINE_WORDS = rx(
     r"\b(?:hot[\s-]*line|help[\s-]*line|child[\s-]*line|toll[\s-]*free|free\s*phone|"
     r"call\b|dial\b|tel(?:ephone)?\b|phone\b)"
@@ -131,7 +154,9 @@ def is_source_like(text: str) -> bool:
     if trailing.date is not None:
         # A bare year ending a long sentence is prose, not a source line.
         return not (
-            trailing.precision == "year" and ends_like_sentence(text) and len(text) > 150
+            trailing.precision == "year"
+            and ends_like_sentence(text)
+            and len(text) > 150
         )
     found = find_date(text)
     return found.date is not None and len(text) <= 200 and not ends_like_sentence(text)
@@ -140,7 +165,9 @@ def is_source_like(text: str) -> bool:
 def is_strict_source(text: str) -> bool:
     """A source line beyond doubt: short and ending with a date or an edition."""
     text = text.strip()
-    if len(text) > 220 or ends_like_sentence(text) and not parse_trailing_date(text).date:
+    if len(text) > 220 or (
+        ends_like_sentence(text) and not parse_trailing_date(text).date
+    ):
         return False
     if re.fullmatch(r"(?:19|20)\d\d\s+edition", text, I):
         return True

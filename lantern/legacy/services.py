@@ -113,7 +113,8 @@ class ImportReport:
         parts = [
             f"pages {len(ok)}" + (f" ({kind_text}; {status_text})" if ok else ""),
             f"entries {self.total('entries')} (current {self.total('current')}, "
-            f"archive {self.total('archive')}" + (f"; {', '.join(changes)})" if changes else ")"),
+            f"archive {self.total('archive')}"
+            + (f"; {', '.join(changes)})" if changes else ")"),
             f"accesses {self.total('accesses')}",
             f"help-lines {self.total('helplines')}",
             f"unparsed {self.unparsed_count}",
@@ -170,7 +171,9 @@ def import_files(
         try:
             data = path.read_bytes()
         except OSError as exc:
-            result = PageResult(str(path), "error", error=f"cannot read: {exc.strerror or exc}")
+            result = PageResult(
+                str(path), "error", error=f"cannot read: {exc.strerror or exc}"
+            )
         else:
             if path.suffix.lower() == ".json" or is_export(data):
                 result = restore_export(path, data, dry_run=dry_run)
@@ -239,7 +242,9 @@ def store_page(
     existing: SourcePage | None,
 ) -> PageResult:
     """Write a parsed page and everything on it. Call inside a transaction."""
-    result = _result_from_parsed(str(path), parsed, "updated" if existing else "created")
+    result = _result_from_parsed(
+        str(path), parsed, "updated" if existing else "created"
+    )
     country = cache.countries.get(parsed.country or "")
     topic = cache.topic_for_title(parsed.topic_title) if parsed.topic_title else None
     title = parsed.title
@@ -264,7 +269,9 @@ def store_page(
 
     entries = _store_entries(page, parsed, cache=cache, result=result)
     if country is not None:
-        _store_helplines(page, parsed, country_code=country.code, entries=entries, cache=cache)
+        _store_helplines(
+            page, parsed, country_code=country.code, entries=entries, cache=cache
+        )
         if parsed.profile is not None:
             _store_profile(page, parsed, country_code=country.code)
         if parsed.tip is not None:
@@ -277,7 +284,11 @@ def store_page(
 
 
 def _entry_values(
-    parsed: ParsedEntry, page: SourcePage, position: int, cache: LibraryCache, collection: str
+    parsed: ParsedEntry,
+    page: SourcePage,
+    position: int,
+    cache: LibraryCache,
+    collection: str,
 ) -> dict[str, Any]:
     parts = split_source(parsed.source_line, cache.place_names)
     series, edition = cache.series_for(parsed.title, parsed.source_line)
@@ -324,7 +335,11 @@ def _store_entries(
             for e in Entry.objects.filter(
                 source_page__isnull=True,
                 primary_country_id=page.country_id,
-                origin__in=[Entry.Origin.DEMO, Entry.Origin.CURATOR, Entry.Origin.RESTORE],
+                origin__in=[
+                    Entry.Origin.DEMO,
+                    Entry.Origin.CURATOR,
+                    Entry.Origin.RESTORE,
+                ],
             )
         }
     topic_slugs: list[str] = []
@@ -337,16 +352,25 @@ def _store_entries(
     ordered: list[Entry] = []
     creates: list[Entry] = []
     rewrite: list[tuple[Entry, ParsedEntry, list[str]]] = []
+    moved: list[Entry] = []
     for position, item in enumerate(parsed.entries):
         values = _entry_values(item, page, position, cache, parsed.collection)
         base_key = entry_key(item.title, values["published_raw"])
         seen_keys[base_key] += 1
-        key = base_key if seen_keys[base_key] == 1 else f"{base_key}#{seen_keys[base_key]}"
+        key = (
+            base_key
+            if seen_keys[base_key] == 1
+            else f"{base_key}#{seen_keys[base_key]}"
+        )
         codes = [c for c in [item.country or page.country_id] if c]
+        placement = {k: values.pop(k) for k in ("position", "first_line", "last_line")}
         fingerprint = content_hash(
             {
-                **{k: v for k, v in values.items() if k not in {"publisher", "series",
-                                                               "source_page"}},
+                **{
+                    k: v
+                    for k, v in values.items()
+                    if k not in {"publisher", "series", "source_page"}
+                },
                 "publisher": values["publisher"].pk if values["publisher"] else None,
                 "series": values["series"].pk if values["series"] else None,
                 "accesses": [(a.raw, a.date, a.url, a.problem) for a in item.accesses],
@@ -354,10 +378,16 @@ def _store_entries(
                 "topics": topic_slugs,
             }
         )
+        values.update(placement)
         entry = existing.pop(key, None) or adoptable.pop(key, None)
         if entry is not None and entry.cached_import_hash == fingerprint:
             result.entries_unchanged += 1
             ordered.append(entry)
+            # Moved on the page, not changed: keep its place and lines current.
+            if any(getattr(entry, k) != v for k, v in placement.items()):
+                for k, v in placement.items():
+                    setattr(entry, k, v)
+                moved.append(entry)
             continue
         if entry is None:
             entry = Entry(key=key, **values)
@@ -377,12 +407,15 @@ def _store_entries(
         rewrite.append((entry, item, codes))
 
     Entry.objects.bulk_create(creates)
+    Entry.objects.bulk_update(moved, ["position", "first_line", "last_line"])
     if existing:
         result.entries_removed = len(existing)
         Entry.objects.filter(pk__in=[e.pk for e in existing.values()]).delete()
 
     changed_ids = [entry.pk for entry, _, _ in rewrite]
-    Access.objects.filter(entry_id__in=changed_ids, origin=Access.Origin.IMPORT).delete()
+    Access.objects.filter(
+        entry_id__in=changed_ids, origin=Access.Origin.IMPORT
+    ).delete()
     CountryThrough = Entry.countries.through
     TopicThrough = Entry.topics.through
     # Countries and topics are only ever added by an import: those a curator (or
@@ -437,7 +470,9 @@ def _store_helplines(
     for position, item in enumerate(parsed.helplines):
         if not (item.number or item.organisation):
             continue
-        source_entry = entries[item.entry_index] if item.entry_index is not None else None
+        source_entry = (
+            entries[item.entry_index] if item.entry_index is not None else None
+        )
         save_helpline(
             country=country,
             organisation=item.organisation,
@@ -454,9 +489,14 @@ def _store_profile(page: SourcePage, parsed: ParsedPage, *, country_code: str) -
     data = parsed.profile
     assert data is not None
     profile, created = CountryProfile.objects.get_or_create(country_id=country_code)
-    if parsed.kind != "country" and not created and profile.source_page_id not in (
-        None,
-        page.pk,
+    if (
+        parsed.kind != "country"
+        and not created
+        and profile.source_page_id
+        not in (
+            None,
+            page.pk,
+        )
     ):
         # A street-children page only fills what the country page left empty.
         profile.official_name = profile.official_name or data.official_name
@@ -487,7 +527,7 @@ def _store_profile(page: SourcePage, parsed: ParsedPage, *, country_code: str) -
 def _store_tip(page: SourcePage, parsed: ParsedPage, *, country_code: str) -> None:
     tip = parsed.tip
     assert tip is not None
-    summary, _ = TipSummary.objects.update_or_create(
+    TipSummary.objects.update_or_create(
         country_id=country_code,
         report_year=tip.report_year,
         defaults={

@@ -52,19 +52,30 @@ def _menu(ctx: _Context, start: int, end: int) -> str:
         if line.is_image:
             ledger.block(line, "image_alt")
             continue
-        is_heading = not href and len(text) < 80 and not P.ends_like_sentence(text) and (
-            text.isupper() or text.endswith(":")
+        is_heading = (
+            not href
+            and len(text) < 80
+            and not P.ends_like_sentence(text)
+            and (text.isupper() or text.endswith(":"))
         )
-        is_item = bool(href) if linked else not P.ends_like_sentence(text) and len(text) < 160
+        is_item = (
+            bool(href) if linked else not P.ends_like_sentence(text) and len(text) < 160
+        )
         if is_heading:
             heading = text.strip(" :")
             title = title or heading
             ledger.take(line, "menu.heading", keep_text=True)
         elif is_item:
             item = re.sub(r"^[\s·•*\-–]+", "", text).strip()
-            page.links.append({"title": item, "url": href, "description": "", "menu": heading})
+            page.links.append(
+                {"title": item, "url": href, "description": "", "menu": heading}
+            )
             ledger.take(line, "menu.link")
-        elif page.links and not P.ends_like_sentence(page.links[-1]["title"]) and len(text) > 160:
+        elif (
+            page.links
+            and not P.ends_like_sentence(page.links[-1]["title"])
+            and len(text) > 160
+        ):
             previous = page.links[-1]
             previous["description"] = f"{previous['description']} {text}".strip()
             ledger.take(line, "menu.description")
@@ -84,7 +95,9 @@ def _debate(ctx: _Context, start: int, end: int) -> str:
         text = line.text
         numbered = P.NUMBERED.match(text)
         if numbered:
-            page.propositions.append((int(numbered["number"]), numbered["text"].strip()))
+            page.propositions.append(
+                (int(numbered["number"]), numbered["text"].strip())
+            )
             ledger.take(line, "debate.proposition")
         elif line.is_image:
             ledger.block(line, "image_alt")
@@ -125,9 +138,15 @@ def _lesson_plan(ctx: _Context, start: int, end: int) -> None:
             plan.fields.append(current)
             ledger.take(line, "lesson.field")
             key = re.sub(r"\s*\d+$", "", label.lower())
-            if re.fullmatch(r"(lesson )?objectives?", key) and value and re.search(r"\d$", label):
+            if (
+                re.fullmatch(r"(lesson )?objectives?", key)
+                and value
+                and re.search(r"\d$", label)
+            ):
                 plan.objectives.append(value)
-        elif numbered and current is not None and "objective" in current["label"].lower():
+        elif (
+            numbered and current is not None and "objective" in current["label"].lower()
+        ):
             plan.objectives.append(numbered["text"].strip())
             current["value"] = f"{current['value']}\n{text}".strip()
             ledger.take(line, "lesson.objective")

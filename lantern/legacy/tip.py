@@ -8,12 +8,20 @@ from typing import TYPE_CHECKING
 
 from lantern.core.text import clean_space
 from lantern.legacy import patterns as P
-from lantern.legacy.parser import TIER_LINE, ParsedTip, _footer_start, _take_footer, _take_header
+from lantern.legacy.parser import (
+    TIER_LINE,
+    ParsedTip,
+    _footer_start,
+    _take_footer,
+    _take_header,
+)
 
 if TYPE_CHECKING:
     from lantern.legacy.parser import _Context
 
-RECOMMENDATIONS = re.compile(r"^prioriti[sz]ed\s+recommendations\s*:?\s*(?P<rest>.*)$", re.I)
+RECOMMENDATIONS = re.compile(
+    r"^prioriti[sz]ed\s+recommendations\s*:?\s*(?P<rest>.*)$", re.I
+)
 
 
 def tier_code(text: str) -> str:

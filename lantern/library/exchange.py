@@ -62,9 +62,9 @@ def export_library(*, country: str | None = None) -> dict[str, Any]:
     """The library (or one country's part of it) as export-format data."""
     code = country.upper() if country else None
     countries = Country.objects.prefetch_related("neighbours")
-    entries = Entry.objects.select_related("publisher", "series", "source_page").prefetch_related(
-        "accesses", "countries", "topics"
-    )
+    entries = Entry.objects.select_related(
+        "publisher", "series", "source_page"
+    ).prefetch_related("accesses", "countries", "topics")
     helplines = Helpline.objects.select_related("source_page")
     profiles = CountryProfile.objects.select_related("source_page")
     pages = SourcePage.objects.all()
@@ -95,14 +95,19 @@ def export_library(*, country: str | None = None) -> dict[str, Any]:
         "exported_at": timezone.now().isoformat(),
         "scope": {"country": code} if code else {},
         "countries": [_country(c) for c in countries.order_by("code")],
-        "profiles": [_profile(p, tiers.get(p.country_id, [])) for p in profiles.order_by("country")],
+        "profiles": [
+            _profile(p, tiers.get(p.country_id, []))
+            for p in profiles.order_by("country")
+        ],
         "helplines": [_helpline(h) for h in helplines.order_by("id")],
         "entries": [_entry(e) for e in entries.order_by("id")],
         "pages": [_page(p) for p in pages.order_by("key")],
-        "tip_summaries": [_tip_summary(t) for t in summaries.order_by("country", "report_year")],
-        "teaching": _teaching() if not code else {
-            "links": [], "propositions": [], "lesson_plans": [], "guidance": []
-        },
+        "tip_summaries": [
+            _tip_summary(t) for t in summaries.order_by("country", "report_year")
+        ],
+        "teaching": _teaching()
+        if not code
+        else {"links": [], "propositions": [], "lesson_plans": [], "guidance": []},
     }
     return data
 
@@ -188,17 +193,22 @@ def _entry(e: Entry) -> dict[str, Any]:
         "title": e.title,
         "format": e.format,
         "authors": e.authors,
-        "publisher": {"name": e.publisher.name, "kind": e.publisher.kind} if e.publisher else None,
+        "publisher": {"name": e.publisher.name, "kind": e.publisher.kind}
+        if e.publisher
+        else None,
         "source_line": e.source_line,
         "place": e.place,
         "published": {
             "raw": e.published_raw,
-            "date": format_partial_date(e.published_date, e.published_precision) or None,
+            "date": format_partial_date(e.published_date, e.published_precision)
+            or None,
             "precision": e.published_precision,
         },
         "url": e.url,
         "other_urls": e.other_urls,
-        "accesses": [_access(a) for a in sorted(e.accesses.all(), key=lambda a: a.position)],
+        "accesses": [
+            _access(a) for a in sorted(e.accesses.all(), key=lambda a: a.position)
+        ],
         "page": e.page_ref,
         "notes": e.notes,
         "archived_copy_note": e.archived_copy_note,
@@ -210,7 +220,9 @@ def _entry(e: Entry) -> dict[str, Any]:
         "countries": countries,
         "topics": sorted(t.slug for t in e.topics.all()),
         "language": e.language,
-        "series": {"slug": e.series.slug, "edition_year": e.edition_year} if e.series else None,
+        "series": {"slug": e.series.slug, "edition_year": e.edition_year}
+        if e.series
+        else None,
         "provenance": {
             "origin": e.origin,
             "page": e.source_page.key if e.source_page else None,
@@ -390,7 +402,9 @@ def _restore(document: dict[str, Any]) -> dict[str, int]:
         page.rendering = record.get("rendering") or "text"
         page.file_path = record.get("file") or ""
         page.title = record.get("title") or ""
-        page.country_id = country_code(record["country"], where) if record.get("country") else None
+        page.country_id = (
+            country_code(record["country"], where) if record.get("country") else None
+        )
         page.topic = cache.topics.get(record.get("topic") or "")
         page.part = record.get("part")
         if page.content_hash != record.get("content_hash"):
@@ -419,14 +433,19 @@ def _restore(document: dict[str, Any]) -> dict[str, int]:
         counts[entry.section] = counts.get(entry.section, 0) + 1
         counts["accesses"] += len(record.get("accesses") or [])
 
-    entry_ids = set(Entry.objects.filter(pk__in=restored_ids).values_list("pk", flat=True))
+    entry_ids = set(
+        Entry.objects.filter(pk__in=restored_ids).values_list("pk", flat=True)
+    )
     for n, record in enumerate(document.get("helplines") or []):
         where = f"helplines[{n}]"
         code = country_code(_require(record, "country", where), where)
         source_entry = record.get("source_entry")
-        if source_entry is not None and source_entry not in entry_ids:
-            if not Entry.objects.filter(pk=source_entry).exists():
-                raise ExportError(f"{where}.source_entry: no entry {source_entry}")
+        if (
+            source_entry is not None
+            and source_entry not in entry_ids
+            and not Entry.objects.filter(pk=source_entry).exists()
+        ):
+            raise ExportError(f"{where}.source_entry: no entry {source_entry}")
         values = {
             "country_id": code,
             "organisation": record.get("organisation") or "",
@@ -437,13 +456,17 @@ def _restore(document: dict[str, Any]) -> dict[str, int]:
             "is_short_code": bool(record.get("is_short_code")),
             "problem": record.get("problem") or "",
             "notes": record.get("notes") or "",
-            "last_verified": _date(record.get("last_verified"), f"{where}.last_verified"),
+            "last_verified": _date(
+                record.get("last_verified"), f"{where}.last_verified"
+            ),
             "source_entry_id": source_entry,
             "source_page": page_of(record.get("source_page"), f"{where}.source_page"),
         }
         from lantern.library.phones import digits_of
 
-        number_key = digits_of(values["number_raw"]) or f"org:{values['organisation']}"[:40]
+        number_key = (
+            digits_of(values["number_raw"]) or f"org:{values['organisation']}"[:40]
+        )
         values["number_key"] = number_key
         clash = Helpline.objects.filter(country_id=code, number_key=number_key)
         if record.get("id") is not None:
@@ -475,14 +498,18 @@ def _restore(document: dict[str, Any]) -> dict[str, int]:
                 "tip_tier": tip.get("tier") or "",
                 "tip_links": tip.get("links") or [],
                 "tip_is_summary": bool(tip.get("is_summary")),
-                "source_page": page_of(record.get("source_page"), f"{where}.source_page"),
+                "source_page": page_of(
+                    record.get("source_page"), f"{where}.source_page"
+                ),
             },
         )
         for m, placement in enumerate(record.get("tier_history") or []):
             if placement.get("source") in {"legacy-page", "curator"}:
                 TierPlacement.objects.update_or_create(
                     country_id=code,
-                    report_year=_require(placement, "year", f"{where}.tier_history[{m}]"),
+                    report_year=_require(
+                        placement, "year", f"{where}.tier_history[{m}]"
+                    ),
                     source=placement["source"],
                     defaults={"tier": placement.get("tier") or ""},
                 )
@@ -498,7 +525,9 @@ def _restore(document: dict[str, Any]) -> dict[str, int]:
                 "tier_line": record.get("tier_line") or "",
                 "summary": record.get("summary") or [],
                 "recommendations": record.get("recommendations") or [],
-                "source_page": page_of(record.get("source_page"), f"{where}.source_page"),
+                "source_page": page_of(
+                    record.get("source_page"), f"{where}.source_page"
+                ),
             },
         )
 
@@ -525,7 +554,9 @@ def _restore_entry(
     fmt = record.get("format") or Entry.Format.WEB
     if fmt not in Entry.Format.values:
         raise ExportError(f"{where}.format: unknown value {fmt!r}")
-    codes = [country_code(c, f"{where}.countries") for c in record.get("countries") or []]
+    codes = [
+        country_code(c, f"{where}.countries") for c in record.get("countries") or []
+    ]
     topics = []
     for slug in record.get("topics") or []:
         if slug not in cache.topics:
@@ -539,8 +570,10 @@ def _restore_entry(
             _require(publisher_data, "name", f"{where}.publisher"),
             publisher_data.get("kind") or "",
         )
-        if publisher is not None and publisher_data.get("kind") and (
-            publisher.kind != publisher_data["kind"]
+        if (
+            publisher is not None
+            and publisher_data.get("kind")
+            and (publisher.kind != publisher_data["kind"])
         ):
             publisher.kind = publisher_data["kind"]
             publisher.save(update_fields=["kind"])
@@ -555,7 +588,9 @@ def _restore_entry(
         "source_line": record.get("source_line") or "",
         "place": record.get("place") or "",
         "published_raw": raw_date,
-        "published_date": _partial_date(published.get("date"), precision, f"{where}.published"),
+        "published_date": _partial_date(
+            published.get("date"), precision, f"{where}.published"
+        ),
         "published_precision": precision,
         "url": record.get("url") or "",
         "other_urls": record.get("other_urls") or [],
@@ -619,7 +654,9 @@ def _restore_entry(
 def _restore_teaching(teaching: dict[str, Any], page_of: Any) -> None:
     links = teaching.get("links") or []
     for page in {r.get("source_page") for r in links}:
-        ResourceLink.objects.filter(source_page=page_of(page, "teaching.links")).delete()
+        ResourceLink.objects.filter(
+            source_page=page_of(page, "teaching.links")
+        ).delete()
     for n, r in enumerate(links):
         ResourceLink.objects.create(
             title=_require(r, "title", f"teaching.links[{n}]"),
@@ -653,8 +690,9 @@ def _restore_teaching(teaching: dict[str, Any], page_of: Any) -> None:
         if page is not None:
             LessonPlan.objects.update_or_create(source_page=page, defaults=values)
         else:
-            LessonPlan.objects.update_or_create(title=values["title"], source_page=None,
-                                                defaults=values)
+            LessonPlan.objects.update_or_create(
+                title=values["title"], source_page=None, defaults=values
+            )
     for n, r in enumerate(teaching.get("guidance") or []):
         where = f"teaching.guidance[{n}]"
         audience = _require(r, "audience", where)

@@ -34,7 +34,9 @@ class CountryQuerySet(models.QuerySet["Country"]):
 
     def covered(self) -> CountryQuerySet:
         """Countries with at least one entry or a profile."""
-        return self.filter(Q(entries__isnull=False) | Q(profile__isnull=False)).distinct()
+        return self.filter(
+            Q(entries__isnull=False) | Q(profile__isnull=False)
+        ).distinct()
 
 
 class Country(models.Model):
@@ -51,7 +53,9 @@ class Country(models.Model):
     )
     region = models.CharField(max_length=50, blank=True, help_text="UN M49 region.")
     region_code = models.CharField(max_length=3, blank=True)
-    sub_region = models.CharField(max_length=80, blank=True, help_text="UN M49 sub-region.")
+    sub_region = models.CharField(
+        max_length=80, blank=True, help_text="UN M49 sub-region."
+    )
     sub_region_code = models.CharField(max_length=3, blank=True)
     intermediate_region = models.CharField(max_length=80, blank=True)
     intermediate_region_code = models.CharField(max_length=3, blank=True)
@@ -63,10 +67,15 @@ class Country(models.Model):
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
     aliases = models.JSONField(
-        default=list, blank=True, help_text="Other names the legacy pages and sources use."
+        default=list,
+        blank=True,
+        help_text="Other names the legacy pages and sources use.",
     )
     neighbours = models.ManyToManyField(
-        "self", symmetrical=True, blank=True, help_text="Countries sharing a land border."
+        "self",
+        symmetrical=True,
+        blank=True,
+        help_text="Countries sharing a land border.",
     )
     gsi_prevalence = models.FloatField(
         null=True,
@@ -86,12 +95,12 @@ class Country(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("web:country", args=[self.slug])
+
     @property
     def slug(self) -> str:
         return self.code.lower()
-
-    def get_absolute_url(self) -> str:
-        return reverse("web:country", args=[self.slug])
 
 
 class Topic(models.Model):
@@ -196,9 +205,12 @@ class EntryQuerySet(models.QuerySet["Entry"]):
         """As the page lists them: trafficking before street children, current
         before archive, then page position."""
         collection_rank = Case(
-            When(collection=Entry.Collection.TRAFFICKING, then=Value(0)), default=Value(1)
+            When(collection=Entry.Collection.TRAFFICKING, then=Value(0)),
+            default=Value(1),
         )
-        section_rank = Case(When(section=Entry.Section.CURRENT, then=Value(0)), default=Value(1))
+        section_rank = Case(
+            When(section=Entry.Section.CURRENT, then=Value(0)), default=Value(1)
+        )
         return self.order_by(collection_rank, section_rank, "position", "id")
 
     def recently_added(self) -> EntryQuerySet:
@@ -206,9 +218,9 @@ class EntryQuerySet(models.QuerySet["Entry"]):
 
     def with_listing_data(self) -> EntryQuerySet:
         """Everything a listing shows, fetched in a fixed number of queries."""
-        return self.select_related("publisher", "primary_country", "series").prefetch_related(
-            "accesses", "countries", "topics"
-        )
+        return self.select_related(
+            "publisher", "primary_country", "series"
+        ).prefetch_related("accesses", "countries", "topics")
 
 
 class Entry(models.Model):
@@ -243,7 +255,11 @@ class Entry(models.Model):
         default=list, blank=True, help_text="Personal authors, one name per item."
     )
     publisher = models.ForeignKey(
-        Publisher, null=True, blank=True, on_delete=models.SET_NULL, related_name="entries"
+        Publisher,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="entries",
     )
     source_line = models.TextField(
         blank=True, help_text="The source line exactly as the page gave it."
@@ -265,7 +281,9 @@ class Entry(models.Model):
         default=list, blank=True, help_text="Further addresses the page listed."
     )
     page_ref = models.CharField(
-        max_length=40, blank=True, help_text="Page of the excerpt in the source, e.g. 811."
+        max_length=40,
+        blank=True,
+        help_text="Page of the excerpt in the source, e.g. 811.",
     )
     excerpt = models.JSONField(
         default=list, blank=True, help_text="Quoted paragraphs, verbatim."
@@ -293,17 +311,24 @@ class Entry(models.Model):
         related_name="primary_entries",
     )
     countries = models.ManyToManyField(
-        Country, blank=True, related_name="entries", help_text="Primary country included."
+        Country,
+        blank=True,
+        related_name="entries",
+        help_text="Primary country included.",
     )
     topics = models.ManyToManyField(Topic, blank=True, related_name="entries")
-    language = models.CharField(max_length=12, default="en", help_text="ISO 639-1 code.")
+    language = models.CharField(
+        max_length=12, default="en", help_text="ISO 639-1 code."
+    )
     series = models.ForeignKey(
         Series, null=True, blank=True, on_delete=models.SET_NULL, related_name="entries"
     )
     edition_year = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Edition of the series this entry is."
     )
-    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.CURATOR)
+    origin = models.CharField(
+        max_length=10, choices=Origin.choices, default=Origin.CURATOR
+    )
     source_page = models.ForeignKey(
         "SourcePage",
         null=True,
@@ -333,7 +358,9 @@ class Entry(models.Model):
         ordering = ["position", "id"]
         verbose_name_plural = "entries"
         indexes = [
-            models.Index(fields=["primary_country", "collection", "section", "position"]),
+            models.Index(
+                fields=["primary_country", "collection", "section", "position"]
+            ),
             models.Index(fields=["published_date"]),
             models.Index(fields=["created_at"]),
         ]
@@ -407,9 +434,13 @@ class Access(models.Model):
     accessed_on = models.DateField(null=True, blank=True)
     raw = models.CharField(max_length=300, blank=True, help_text="The line as written.")
     problem = models.CharField(
-        max_length=200, blank=True, help_text="Why the raw text could not be read fully."
+        max_length=200,
+        blank=True,
+        help_text="Why the raw text could not be read fully.",
     )
-    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.IMPORT)
+    origin = models.CharField(
+        max_length=10, choices=Origin.choices, default=Origin.IMPORT
+    )
     checked_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     http_status = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -421,7 +452,9 @@ class Access(models.Model):
         verbose_name_plural = "accesses"
 
     def __str__(self) -> str:
-        return self.raw or (self.accessed_on.isoformat() if self.accessed_on else "access")
+        return self.raw or (
+            self.accessed_on.isoformat() if self.accessed_on else "access"
+        )
 
 
 # ------------------------------------------------------------------- country profiles
@@ -516,7 +549,9 @@ class TipSummary(models.Model):
 class Helpline(models.Model):
     """A number victims can call, as dialled locally and in E.164 form."""
 
-    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="helplines")
+    country = models.ForeignKey(
+        Country, on_delete=models.CASCADE, related_name="helplines"
+    )
     organisation = models.CharField(max_length=300, blank=True)
     number_raw = models.CharField(max_length=100, help_text="As written on the page.")
     country_code_raw = models.CharField(max_length=20, blank=True)
@@ -531,7 +566,11 @@ class Helpline(models.Model):
     notes = models.TextField(blank=True)
     last_verified = models.DateField(null=True, blank=True)
     source_entry = models.ForeignKey(
-        Entry, null=True, blank=True, on_delete=models.SET_NULL, related_name="helplines"
+        Entry,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="helplines",
     )
     source_page = models.ForeignKey(
         "SourcePage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

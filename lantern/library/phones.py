@@ -61,7 +61,9 @@ def check_number(raw: str, region: str, country_code_raw: str = "") -> PhoneChec
     except phonenumbers.NumberParseException:
         pass
     if len(key) <= 6:
-        return PhoneCheck(raw, "", False, True, f"unknown short number for {region}", key)
+        return PhoneCheck(
+            raw, "", False, True, f"unknown short number for {region}", key
+        )
     return PhoneCheck(raw, "", False, False, f"not a valid number for {region}", key)
 
 

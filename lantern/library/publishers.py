@@ -12,25 +12,40 @@ from lantern.core.text import clean_space, fold
 _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.IGNORECASE))
     for kind, pattern in (
-        ("intergovernmental", r"\b(United Nations|UN\b|UNICEF|UNODC|UNHCR|UNFPA|ILO\b|"
-         r"IOM\b|International Labou?r Organi[sz]ation|International Organi[sz]ation "
-         r"for Migration|World Bank|OSCE|OAS\b|Organi[sz]ation of American States|"
-         r"European Union|EU\b|Council of Europe|Inter-American|ASEAN|African Union|"
-         r"Committee on the Rights|Convention on|IDB\b|Development Bank|Interpol)"),
-        ("government", r"\b(Dep(artmen)?t\.? of|Department|Ministry|Government|"
-         r"Bureau|Embassy|Congress|Parliament|Senate|Police|ICE\b|Immigration and "
-         r"Customs|Federal|Attorney|Office of|State Dept|U\.S\.|US Dept|Commission)"),
-        ("academic", r"\b(University|College|Institute|Journal|Academ|School of|"
-         r"Press$|Review\b|Studies)"),
-        ("news", r"\b(News|Press|Times|Post|Herald|Tribune|Guardian|Reuters|BBC|CNN|"
-         r"Associated Press|AP\b|AFP\b|EFE\b|Gazette|Daily|Journal|Magazine|Radio|"
-         r"Television|TV\b|KTVU|Telegraph|Independent|Chronicle|Observer|Agency|"
-         r"Dispatch|Express|Mail|Star|Inquirer|Voice of|Al Jazeera|IPS\b|IRIN|"
-         r"Internationalist|Latin American Press)"),
-        ("ngo", r"\b(Save the Children|Amnesty|Human Rights Watch|Anti-Slavery|"
-         r"Foundation|Project|Fund|Coalition|Alliance|Society|Network|Association|"
-         r"Caritas|World Vision|Freedom House|Walk Free|ECPAT|Terre des|Plan "
-         r"International|Oxfam|Movimiento|Trust|Charity|NGO|Centre|Center|Council)"),
+        (
+            "intergovernmental",
+            r"\b(United Nations|UN\b|UNICEF|UNODC|UNHCR|UNFPA|ILO\b|"
+            r"IOM\b|International Labou?r Organi[sz]ation|International Organi[sz]ation "
+            r"for Migration|World Bank|OSCE|OAS\b|Organi[sz]ation of American States|"
+            r"European Union|EU\b|Council of Europe|Inter-American|ASEAN|African Union|"
+            r"Committee on the Rights|Convention on|IDB\b|Development Bank|Interpol)",
+        ),
+        (
+            "government",
+            r"\b(Dep(artmen)?t\.? of|Department|Ministry|Government|"
+            r"Bureau|Embassy|Congress|Parliament|Senate|Police|ICE\b|Immigration and "
+            r"Customs|Federal|Attorney|Office of|State Dept|U\.S\.|US Dept|Commission)",
+        ),
+        (
+            "academic",
+            r"\b(University|College|Institute|Journal|Academ|School of|"
+            r"Press$|Review\b|Studies)",
+        ),
+        (
+            "news",
+            r"\b(News|Press|Times|Post|Herald|Tribune|Guardian|Reuters|BBC|CNN|"
+            r"Associated Press|AP\b|AFP\b|EFE\b|Gazette|Daily|Journal|Magazine|Radio|"
+            r"Television|TV\b|KTVU|Telegraph|Independent|Chronicle|Observer|Agency|"
+            r"Dispatch|Express|Mail|Star|Inquirer|Voice of|Al Jazeera|IPS\b|IRIN|"
+            r"Internationalist|Latin American Press)",
+        ),
+        (
+            "ngo",
+            r"\b(Save the Children|Amnesty|Human Rights Watch|Anti-Slavery|"
+            r"Foundation|Project|Fund|Coalition|Alliance|Society|Network|Association|"
+            r"Caritas|World Vision|Freedom House|Walk Free|ECPAT|Terre des|Plan "
+            r"International|Oxfam|Movimiento|Trust|Charity|NGO|Centre|Center|Council)",
+        ),
     )
 )
 
@@ -52,11 +67,7 @@ COMMON_PUBLISHERS = (
 
 
 US_STATES = frozenset(
-    "alabama alaska arizona arkansas california colorado connecticut delaware florida "
-    "georgia hawaii idaho illinois indiana iowa kansas kentucky louisiana maine maryland "
-    "massachusetts michigan minnesota mississippi missouri montana nebraska nevada "
-    "ohio oklahoma oregon pennsylvania tennessee texas utah vermont virginia washington "
-    "wisconsin wyoming dc".split()
+    ["alabama", "alaska", "arizona", "arkansas", "california", "colorado", "connecticut", "delaware", "florida", "georgia", "hawaii", "idaho", "illinois", "indiana", "iowa", "kansas", "kentucky", "louisiana", "maine", "maryland", "massachusetts", "michigan", "minnesota", "mississippi", "missouri", "montana", "nebraska", "nevada", "ohio", "oklahoma", "oregon", "pennsylvania", "tennessee", "texas", "utah", "vermont", "virginia", "washington", "wisconsin", "wyoming", "dc"]
 ) | {"new hampshire", "new jersey", "new mexico", "new york", "north carolina",
      "north dakota", "rhode island", "south carolina", "south dakota", "west virginia",
      "district of columbia"}  # fmt: skip
@@ -94,9 +105,7 @@ _ORG_WORDS = re.compile(
     r"Convention|Bank|Commission|Reuters|Guardian|Release)\b",
     re.IGNORECASE,
 )
-_PLACE_HINT = re.compile(
-    r"^(?:[A-Z][\w'’.\-]+(?:\s+[A-Z][\w'’.\-]+){0,3})$"
-)
+_PLACE_HINT = re.compile(r"^(?:[A-Z][\w'’.\-]+(?:\s+[A-Z][\w'’.\-]+){0,3})$")
 
 
 def looks_like_person(text: str) -> bool:
@@ -130,7 +139,8 @@ def split_source(line: str, place_names: frozenset[str] = frozenset()) -> Source
         words = fold(last).split()
         # "Lima Peru", "Walnut Creek, California": a place ends with a known name.
         names_a_place = any(
-            " ".join(words[-n:]) in place_names for n in range(1, min(4, len(words)) + 1)
+            " ".join(words[-n:]) in place_names
+            for n in range(1, min(4, len(words)) + 1)
         )
         if (names_a_place and not _ORG_WORDS.search(last)) or (
             len(parts) > 2 and _PLACE_HINT.match(last) and not _ORG_WORDS.search(last)
@@ -145,4 +155,6 @@ def split_source(line: str, place_names: frozenset[str] = frozenset()) -> Source
             ):
                 place = f"{parts.pop()}, {place}"
     publisher = ", ".join(parts)
-    return SourceParts(raw=raw, authors=authors, publisher=publisher, place=place, date=date)
+    return SourceParts(
+        raw=raw, authors=authors, publisher=publisher, place=place, date=date
+    )

@@ -90,11 +90,17 @@ def load_reference_data(apps: Apps | None = None) -> dict[str, int]:
 
         Through = Country.neighbours.through
         wanted = {
-            (fact["code"], n) for fact in facts for n in fact["neighbours"] if n != fact["code"]
+            (fact["code"], n)
+            for fact in facts
+            for n in fact["neighbours"]
+            if n != fact["code"]
         }
         have = set(Through.objects.values_list("from_country_id", "to_country_id"))
         Through.objects.bulk_create(
-            [Through(from_country_id=a, to_country_id=b) for a, b in sorted(wanted - have)]
+            [
+                Through(from_country_id=a, to_country_id=b)
+                for a, b in sorted(wanted - have)
+            ]
         )
         stale = have - wanted
         for a, b in stale:
@@ -125,7 +131,8 @@ def load_reference_data(apps: Apps | None = None) -> dict[str, int]:
 
         for spec in SERIES:
             Series.objects.update_or_create(
-                slug=spec.slug, defaults={"name": spec.name, "publisher_name": spec.publisher}
+                slug=spec.slug,
+                defaults={"name": spec.name, "publisher_name": spec.publisher},
             )
 
         tiers = tier_facts()

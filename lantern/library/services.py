@@ -29,6 +29,7 @@ from lantern.library.vocabulary import match_series
 # Tier sources in the order a page trusts them for one report year.
 TIER_PRECEDENCE = ("curator", "legacy-page", "kelley-heiss", "factbook-tiers")
 
+
 def entry_key(title: str, published_raw: str) -> str:
     """An entry's identity on its page: its folded title and date as written."""
     return f"{fold(title)[:300]}|{fold(published_raw)[:60]}"
@@ -85,12 +86,15 @@ class LibraryCache:
         found = self.publishers.get(key)
         if found is None:
             found, _ = Publisher.objects.get_or_create(
-                name_key=key[:300], defaults={"name": name[:300], "kind": kind or guess_kind(name)}
+                name_key=key[:300],
+                defaults={"name": name[:300], "kind": kind or guess_kind(name)},
             )
             self.publishers[key] = found
         return found
 
-    def series_for(self, title: str, source_line: str) -> tuple[Series | None, int | None]:
+    def series_for(
+        self, title: str, source_line: str
+    ) -> tuple[Series | None, int | None]:
         matched = match_series(title, source_line)
         if matched is None:
             return None, None
@@ -104,7 +108,7 @@ class LibraryCache:
             return None
         for topic in self.topics.values():
             names = [topic.name, topic.slug.replace("-", " ")]
-            names += [part for part in topic.name.split(" / ")]
+            names += topic.name.split(" / ")
             if any(fold(n) == wanted for n in names):
                 return topic
         for topic in self.topics.values():

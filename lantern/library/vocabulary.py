@@ -32,31 +32,99 @@ VOCABULARY: tuple[GroupSpec, ...] = (
         "Forms of exploitation",
         "What victims are trafficked or held for.",
         (
-            T("sex-trafficking", "Sex trafficking / commercial sexual exploitation",
-              ("sex trafficking", "sexual exploitation", "prostitution", "brothel",
-               "sex trade", "sex work", "child sex tourism", "pornography")),
-            T("forced-labour", "Forced labour",
-              ("forced labor", "forced labour", "labor trafficking", "labour trafficking",
-               "slave labor", "slave labour", "slavery", "servitude")),
-            T("debt-bondage", "Debt bondage",
-              ("debt bondage", "bonded labor", "bonded labour", "debt peonage",
-               "owed a debt", "peonage")),
-            T("domestic-servitude", "Domestic servitude",
-              ("domestic servitude", "domestic servant", "nanny", "housemaid", "maid")),
-            T("forced-begging", "Forced begging", ("forced begging", "street begging",
-                                                   "begging")),
-            T("child-soldiers", "Child soldiers",
-              ("child soldier", "combatant", "armed group", "recruit children")),
-            T("organ-removal", "Organ removal",
-              ("organ removal", "organ trafficking", "sale of organs", "kidney")),
-            T("forced-marriage", "Forced marriage",
-              ("forced marriage", "child marriage", "bride", "early marriage")),
-            T("forced-criminality", "Forced criminality",
-              ("forced criminality", "drug trafficking", "forced to commit", "drug mule",
-               "coca")),
-            T("child-labour", "Child labour",
-              ("child labor", "child labour", "working children", "child laborer",
-               "worst forms of child labor")),
+            T(
+                "sex-trafficking",
+                "Sex trafficking / commercial sexual exploitation",
+                (
+                    "sex trafficking",
+                    "sexual exploitation",
+                    "prostitution",
+                    "brothel",
+                    "sex trade",
+                    "sex work",
+                    "child sex tourism",
+                    "pornography",
+                ),
+            ),
+            T(
+                "forced-labour",
+                "Forced labour",
+                (
+                    "forced labor",
+                    "forced labour",
+                    "labor trafficking",
+                    "labour trafficking",
+                    "slave labor",
+                    "slave labour",
+                    "slavery",
+                    "servitude",
+                ),
+            ),
+            T(
+                "debt-bondage",
+                "Debt bondage",
+                (
+                    "debt bondage",
+                    "bonded labor",
+                    "bonded labour",
+                    "debt peonage",
+                    "owed a debt",
+                    "peonage",
+                ),
+            ),
+            T(
+                "domestic-servitude",
+                "Domestic servitude",
+                (
+                    "domestic servitude",
+                    "domestic servant",
+                    "nanny",
+                    "housemaid",
+                    "maid",
+                ),
+            ),
+            T(
+                "forced-begging",
+                "Forced begging",
+                ("forced begging", "street begging", "begging"),
+            ),
+            T(
+                "child-soldiers",
+                "Child soldiers",
+                ("child soldier", "combatant", "armed group", "recruit children"),
+            ),
+            T(
+                "organ-removal",
+                "Organ removal",
+                ("organ removal", "organ trafficking", "sale of organs", "kidney"),
+            ),
+            T(
+                "forced-marriage",
+                "Forced marriage",
+                ("forced marriage", "child marriage", "bride", "early marriage"),
+            ),
+            T(
+                "forced-criminality",
+                "Forced criminality",
+                (
+                    "forced criminality",
+                    "drug trafficking",
+                    "forced to commit",
+                    "drug mule",
+                    "coca",
+                ),
+            ),
+            T(
+                "child-labour",
+                "Child labour",
+                (
+                    "child labor",
+                    "child labour",
+                    "working children",
+                    "child laborer",
+                    "worst forms of child labor",
+                ),
+            ),
         ),
     ),
     GroupSpec(
@@ -66,16 +134,37 @@ VOCABULARY: tuple[GroupSpec, ...] = (
         (
             T("mining", "Mining", ("mining", "mine", "gold")),
             T("logging", "Logging", ("logging", "timber", "forestry")),
-            T("agriculture", "Agriculture", ("agriculture", "plantation", "farm", "harvest")),
-            T("fishing", "Fishing", ("fishing", "fishermen", "fishing boat", "seafood")),
-            T("brick-kilns", "Brick kilns", ("brick kiln", "brick-making", "brick making")),
-            T("manufacturing", "Manufacturing",
-              ("factory", "factories", "garment", "manufacturing", "textile")),
+            T(
+                "agriculture",
+                "Agriculture",
+                ("agriculture", "plantation", "farm", "harvest"),
+            ),
+            T(
+                "fishing",
+                "Fishing",
+                ("fishing", "fishermen", "fishing boat", "seafood"),
+            ),
+            T(
+                "brick-kilns",
+                "Brick kilns",
+                ("brick kiln", "brick-making", "brick making"),
+            ),
+            T(
+                "manufacturing",
+                "Manufacturing",
+                ("factory", "factories", "garment", "manufacturing", "textile"),
+            ),
             T("construction", "Construction", ("construction",)),
-            T("domestic-work", "Domestic work", ("domestic work", "domestic worker",
-                                                 "domestic service")),
-            T("sex-industry", "Entertainment and sex industry",
-              ("nightclub", "bar", "entertainment", "massage parlor", "karaoke")),
+            T(
+                "domestic-work",
+                "Domestic work",
+                ("domestic work", "domestic worker", "domestic service"),
+            ),
+            T(
+                "sex-industry",
+                "Entertainment and sex industry",
+                ("nightclub", "bar", "entertainment", "massage parlor", "karaoke"),
+            ),
             T("tourism", "Tourism", ("tourism", "tourist", "hotel")),
         ),
     ),
@@ -85,14 +174,20 @@ VOCABULARY: tuple[GroupSpec, ...] = (
         "Who is exploited.",
         (
             T("women", "Women", ("women", "woman", "girls")),
-            T("children", "Children", ("child", "children", "minor", "minors",
-                                       "adolescent", "girls", "boys")),
+            T(
+                "children",
+                "Children",
+                ("child", "children", "minor", "minors", "adolescent", "girls", "boys"),
+            ),
             T("men", "Men", ("men", "boys")),
             T("indigenous-peoples", "Indigenous peoples", ("indigenous",)),
             T("migrants", "Migrants", ("migrant", "immigrant", "visa", "smuggling")),
             T("refugees", "Refugees", ("refugee", "asylum")),
-            T("street-children", "Street children", ("street children", "street child",
-                                                     "homeless children")),
+            T(
+                "street-children",
+                "Street children",
+                ("street children", "street child", "homeless children"),
+            ),
         ),
     ),
     GroupSpec(
@@ -101,16 +196,35 @@ VOCABULARY: tuple[GroupSpec, ...] = (
         "What governments and others do against trafficking.",
         (
             T("prevention", "Prevention", ("prevention", "awareness", "campaign")),
-            T("prosecution", "Prosecution",
-              ("prosecution", "prosecuted", "convicted", "conviction", "sentenced",
-               "pleads guilty", "charges")),
-            T("protection", "Protection", ("protection", "shelter", "victim assistance",
-                                           "rescued")),
+            T(
+                "prosecution",
+                "Prosecution",
+                (
+                    "prosecution",
+                    "prosecuted",
+                    "convicted",
+                    "conviction",
+                    "sentenced",
+                    "pleads guilty",
+                    "charges",
+                ),
+            ),
+            T(
+                "protection",
+                "Protection",
+                ("protection", "shelter", "victim assistance", "rescued"),
+            ),
             T("partnership", "Partnership", ("partnership", "cooperation", "jointly")),
-            T("hotlines", "Hotlines", ("hotline", "helpline", "help-line", "childline",
-                                       "toll free")),
-            T("legislation", "Legislation", ("law", "legislation", "penal code",
-                                             "enacted")),
+            T(
+                "hotlines",
+                "Hotlines",
+                ("hotline", "helpline", "help-line", "childline", "toll free"),
+            ),
+            T(
+                "legislation",
+                "Legislation",
+                ("law", "legislation", "penal code", "enacted"),
+            ),
         ),
     ),
     GroupSpec(
@@ -142,8 +256,10 @@ SERIES: tuple[SeriesSpec, ...] = (
         "tip-report",
         "Trafficking in Persons Report",
         "U.S. Department of State",
-        (r"(?:(?P<year>(?:19|20)\d\d)\s+)?Trafficking in Persons Report",
-         r"\bTIP Report\b"),
+        (
+            r"(?:(?P<year>(?:19|20)\d\d)\s+)?Trafficking in Persons Report",
+            r"\bTIP Report\b",
+        ),
     ),
     SeriesSpec(
         "country-reports-human-rights",
@@ -155,13 +271,18 @@ SERIES: tuple[SeriesSpec, ...] = (
         "worst-forms-child-labor",
         "Findings on the Worst Forms of Child Labor",
         "U.S. Department of Labor",
-        (r"(?:(?P<year>(?:19|20)\d\d)\s+)?Findings on the Worst Forms of Child Labou?r",),
+        (
+            r"(?:(?P<year>(?:19|20)\d\d)\s+)?Findings on the Worst Forms of Child Labou?r",
+        ),
     ),
     SeriesSpec(
         "freedom-house-country-report",
         "Freedom House country reports (Freedom in the World)",
         "Freedom House",
-        (r"Freedom House Country Report", r"Freedom in the World(?:\s+(?P<year>20\d\d))?"),
+        (
+            r"Freedom House Country Report",
+            r"Freedom in the World(?:\s+(?P<year>20\d\d))?",
+        ),
     ),
     SeriesSpec(
         "crc-concluding-observations",
@@ -177,7 +298,9 @@ SERIES: tuple[SeriesSpec, ...] = (
     ),
 )
 
-_COMPILED = [(spec, [re.compile(p, re.IGNORECASE) for p in spec.patterns]) for spec in SERIES]
+_COMPILED = [
+    (spec, [re.compile(p, re.IGNORECASE) for p in spec.patterns]) for spec in SERIES
+]
 _EDITION = re.compile(r"\b(?P<year>(?:19|20)\d\d)\s+Edition\b", re.IGNORECASE)
 _ANY_YEAR = re.compile(r"\b(?P<year>(?:19|20)\d\d)\b")
 

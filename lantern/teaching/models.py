@@ -58,7 +58,9 @@ class LessonPlan(models.Model):
     title = models.CharField(max_length=300)
     unit_topic = models.CharField(max_length=300, blank=True)
     grade_level = models.CharField(max_length=200, blank=True)
-    objectives = models.JSONField(default=list, blank=True, help_text="Numbered objectives.")
+    objectives = models.JSONField(
+        default=list, blank=True, help_text="Numbered objectives."
+    )
     fields = models.JSONField(
         default=list,
         blank=True,
@@ -94,7 +96,9 @@ class Guidance(models.Model):
     heading = models.CharField(max_length=200, blank=True)
     paragraphs = models.JSONField(default=list)
     text_key = models.CharField(
-        max_length=64, unique=True, help_text="Hash of the text; one record per wording."
+        max_length=64,
+        unique=True,
+        help_text="Hash of the text; one record per wording.",
     )
     topics_mentioned = models.JSONField(
         default=list, blank=True, help_text="Topic slugs the advice names."

@@ -9,4 +9,7 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    return {"site_name": settings.LANTERN_SITE_NAME}
+    return {
+        "site_name": settings.LANTERN_SITE_NAME,
+        "site_curator": settings.LANTERN_CURATOR,
+    }

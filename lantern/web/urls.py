@@ -1,3 +1,5 @@
+"""Public URLs. Names live in the `web:` namespace; always reverse them."""
+
 from django.urls import path
 
 from lantern.web import views
@@ -9,6 +11,9 @@ urlpatterns = [
     path("countries/", views.country_index, name="countries"),
     path("countries/<str:code>/", views.country_detail, name="country"),
     path("entries/<int:pk>/", views.entry_detail, name="entry"),
+    path("topics/", views.topic_index, name="topics"),
+    path("topics/<slug:slug>/", views.topic_detail, name="topic"),
+    path("help/", views.helplines, name="helplines"),
     path("teachers/", views.teachers, name="teachers"),
     path("teachers/lesson-plans/<int:pk>/", views.lesson_plan, name="lesson-plan"),
     path("term-papers/", views.term_papers, name="term-papers"),

@@ -1,9 +1,326 @@
-from django.http import HttpRequest, HttpResponse
+"""The public site: server-rendered pages, readable without JavaScript.
+
+Views are adapters: they read through QuerySet methods and `lantern.web.pages`, and
+render. They never write.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pycountry
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from lantern.library.models import (
+    Country,
+    CountryProfile,
+    Entry,
+    Helpline,
+    Topic,
+)
+from lantern.library.reference import country_facts, tier_facts
+from lantern.teaching.models import (
+    DebateProposition,
+    Guidance,
+    LessonPlan,
+    ResourceLink,
+)
+from lantern.web import pages
+
+RECENT_ENTRIES = 8
+ALSO_MENTIONED_LIMIT = 50
+TOPIC_PAGE_SIZE = 25
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("Lantern")
+    """What the library is, its coverage, and what was added lately."""
+    recent = list(
+        Entry.objects.recently_added()
+        .select_related("primary_country", "publisher")
+        .only(
+            "id",
+            "title",
+            "format",
+            "published_raw",
+            "source_line",
+            "created_at",
+            "primary_country__code",
+            "primary_country__name",
+            "publisher__name",
+        )[:RECENT_ENTRIES]
+    )
+    return render(
+        request,
+        "web/home.html",
+        {"coverage": pages.coverage(), "recent": recent, "nav": "home"},
+    )
 
 
-country_index = country_detail = entry_detail = teachers = lesson_plan = home
-term_papers = about = home
+def country_index(request: HttpRequest) -> HttpResponse:
+    """Every country, grouped by UN M49 region, with its entry count."""
+    countries = Country.objects.with_entry_counts().only(
+        "code",
+        "name",
+        "region",
+        "region_code",
+        "sub_region",
+        "sub_region_code",
+        "intermediate_region",
+    )
+    regions = pages.group_by_region(countries)
+    covered = sum(r.covered_count for r in regions)
+    total = sum(r.country_count for r in regions)
+    return render(
+        request,
+        "web/countries.html",
+        {"regions": regions, "covered": covered, "total": total, "nav": "countries"},
+    )
+
+
+def _profile_of(country: Country) -> CountryProfile | None:
+    try:
+        return country.profile
+    except CountryProfile.DoesNotExist:
+        return None
+
+
+def country_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """A country page: the legacy page's anatomy, top to bottom."""
+    if code != code.lower():
+        return redirect("web:country", code.lower(), permanent=True)
+    if len(code) != 2 or not code.isalpha():
+        raise Http404("No such country code.")
+    country = get_object_or_404(
+        Country.objects.select_related("profile"), code=code.upper()
+    )
+    profile = _profile_of(country)
+    helplines = list(country.helplines.all())
+    history = pages.tier_history(country.tiers.all())
+    by_year = {cell.year: cell for cell in history}
+
+    tip_tier_label = ""
+    if profile is not None:
+        if profile.tip_tier:
+            tip_tier_label = profile.get_tip_tier_display()
+        elif profile.tip_report_year and profile.tip_report_year in by_year:
+            tip_tier_label = by_year[profile.tip_report_year].label
+            if by_year[profile.tip_report_year].status != "placed":
+                tip_tier_label = ""
+
+    sections = pages.country_sections(country.code)
+    also_mentioned = list(
+        Entry.objects.in_country(country.code)
+        .exclude(primary_country_id=country.code)
+        .select_related("primary_country")
+        .only(
+            "id",
+            "title",
+            "published_raw",
+            "primary_country__code",
+            "primary_country__name",
+        )
+        .order_by(F("published_date").desc(nulls_last=True), "id")[
+            :ALSO_MENTIONED_LIMIT
+        ]
+    )
+    neighbours = list(
+        country.neighbours.with_entry_counts().only("code", "name").order_by("name")
+    )
+    guidance = (
+        Guidance.objects.filter(
+            audience__in=[Guidance.Audience.STUDENTS, Guidance.Audience.ALL]
+        )
+        .order_by("id")
+        .first()
+    )
+
+    page_url = request.build_absolute_uri(country.get_absolute_url())
+    today = timezone.localdate()
+    citation = (
+        f"{settings.LANTERN_CURATOR}, "
+        f'"Human Trafficking & Modern-day Slavery \u2013 {country.name}", '
+        f"{settings.LANTERN_SITE_NAME}, {page_url}, accessed {pages.long_date(today)}"
+    )
+    context: dict[str, Any] = {
+        "country": country,
+        "profile": profile,
+        "official_name": (profile.official_name if profile else "")
+        or country.official_name,
+        "helplines": helplines,
+        "tier_history": history,
+        "tier_sources": pages.tier_sources(history),
+        "has_tier_data": any(c.status == "placed" for c in history),
+        "tip_tier_label": tip_tier_label,
+        "sections": sections,
+        "also_mentioned": also_mentioned,
+        "neighbours": neighbours,
+        "guidance": guidance,
+        "citation": citation,
+        "page_url": page_url,
+        "today": today,
+        "region_anchor": pages.region_anchor(country.region_code),
+        "sub_region_anchor": pages.region_anchor(country.sub_region_code),
+        "nav": "countries",
+    }
+    return render(request, "web/country.html", context)
+
+
+def _language_name(code: str) -> str:
+    language = pycountry.languages.get(alpha_2=code) if len(code) == 2 else None
+    return language.name if language is not None else code
+
+
+def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything Lantern knows about one entry, with its access history."""
+    entry = get_object_or_404(
+        Entry.objects.select_related(
+            "publisher", "primary_country", "series", "source_page"
+        ).prefetch_related(
+            "accesses",
+            Prefetch("countries", queryset=Country.objects.only("code", "name")),
+            Prefetch("topics", queryset=Topic.objects.select_related("parent")),
+            "helplines",
+        ),
+        pk=pk,
+    )
+    other_editions: list[Entry] = []
+    if entry.series_id is not None:
+        other_editions = list(
+            Entry.objects.filter(
+                series_id=entry.series_id, primary_country_id=entry.primary_country_id
+            )
+            .exclude(pk=entry.pk)
+            .only("id", "title", "edition_year", "published_raw")
+            .order_by(F("edition_year").desc(nulls_last=True), "id")
+        )
+    newer = [
+        e
+        for e in other_editions
+        if e.edition_year and entry.edition_year and e.edition_year > entry.edition_year
+    ]
+    return render(
+        request,
+        "web/entry.html",
+        {
+            "entry": entry,
+            "accesses": entry.ordered_accesses(),
+            "other_editions": other_editions,
+            "newest_edition": newer[0] if newer else None,
+            "language_name": _language_name(entry.language),
+            "nav": "countries",
+        },
+    )
+
+
+def topic_index(request: HttpRequest) -> HttpResponse:
+    """The topic vocabulary, by group, with entry counts."""
+    groups = list(
+        Topic.objects.filter(parent__isnull=True).prefetch_related(
+            Prefetch(
+                "children",
+                queryset=Topic.objects.annotate(entry_count=Count("entries")),
+            )
+        )
+    )
+    return render(request, "web/topics.html", {"groups": groups, "nav": "countries"})
+
+
+def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """Entries about one topic, newest first, a page at a time."""
+    topic = get_object_or_404(Topic.objects.select_related("parent"), slug=slug)
+    if topic.is_group:
+        entries = Entry.objects.filter(
+            Q(topics=topic) | Q(topics__parent=topic)
+        ).distinct()
+    else:
+        entries = Entry.objects.about(topic.slug)
+    entries = entries.with_listing_data().order_by(
+        F("published_date").desc(nulls_last=True), "id"
+    )
+    page = Paginator(entries, TOPIC_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/topic.html",
+        {
+            "topic": topic,
+            "page": page,
+            "items": pages.listed(list(page.object_list)),
+            "children": list(topic.children.all()) if topic.is_group else [],
+            "nav": "countries",
+        },
+    )
+
+
+def helplines(request: HttpRequest) -> HttpResponse:
+    """Every help-line in the library, by country."""
+    numbers = list(
+        Helpline.objects.select_related("country").order_by(
+            "country__name", "position", "id"
+        )
+    )
+    return render(request, "web/helplines.html", {"helplines": numbers, "nav": "help"})
+
+
+def teachers(request: HttpRequest) -> HttpResponse:
+    """Resources for teachers: menu items, debate propositions, lesson plans."""
+    return render(
+        request,
+        "web/teachers.html",
+        {
+            # Page order (source page, position) keeps each menu's items together.
+            "resources": list(ResourceLink.objects.all()),
+            "propositions": list(DebateProposition.objects.all()),
+            "lesson_plans": list(LessonPlan.objects.only("id", "title", "grade_level")),
+            "guidance": list(
+                Guidance.objects.filter(
+                    audience__in=[Guidance.Audience.TEACHERS, Guidance.Audience.ALL]
+                )
+            ),
+            "nav": "teachers",
+        },
+    )
+
+
+def lesson_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    """One lesson plan with every labelled field."""
+    plan = get_object_or_404(LessonPlan, pk=pk)
+    return render(request, "web/lesson_plan.html", {"plan": plan, "nav": "teachers"})
+
+
+def term_papers(request: HttpRequest) -> HttpResponse:
+    """Guidance for students writing a term paper."""
+    topic_groups = list(
+        Topic.objects.filter(parent__isnull=True).prefetch_related("children")
+    )
+    return render(
+        request,
+        "web/term_papers.html",
+        {
+            "guidance": list(
+                Guidance.objects.filter(
+                    audience__in=[Guidance.Audience.STUDENTS, Guidance.Audience.ALL]
+                )
+            ),
+            "topic_groups": topic_groups,
+            "nav": "term-papers",
+        },
+    )
+
+
+def about(request: HttpRequest) -> HttpResponse:
+    """Scope, caution, fair use and where the reference facts come from."""
+    return render(
+        request,
+        "web/about.html",
+        {
+            "country_sources": sorted(country_facts()["sources"].items()),
+            "tier_sources": sorted(tier_facts()["sources"].items()),
+            "coverage": pages.coverage(),
+            "nav": "about",
+        },
+    )

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from lantern.legacy.parser import ParsedPage, parse_page
-from lantern.library.reference import alias_index
 from lantern.library.publishers import COMMON_PUBLISHERS
+from lantern.library.reference import alias_index
 
 PAGES = Path(__file__).resolve().parent / "data" / "pages"
 

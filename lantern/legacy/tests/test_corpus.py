@@ -64,8 +64,7 @@ def _date_to_precision(entry_date: str | None) -> str | None:
 
 
 def test_entry_fields(case: tuple[ParsedPage, dict[str, Any]]) -> None:
-    from lantern.library.publishers import split_source
-    from lantern.library.publishers import US_STATES
+    from lantern.library.publishers import US_STATES, split_source
 
     page, expected = case
     for check in expected.get("entry_checks", []):
@@ -82,7 +81,9 @@ def test_entry_fields(case: tuple[ParsedPage, dict[str, Any]]) -> None:
         assert [a.raw for a in entry.accesses] == check.get("accessed_raw", []), where
         assert entry.page_ref == check.get("page", ""), where
         assert len(entry.notes) == check.get("notes", 0), where
-        assert bool(entry.archived_copy_note) == check.get("archived_copy_note", False), where
+        assert bool(entry.archived_copy_note) == check.get(
+            "archived_copy_note", False
+        ), where
         if "excerpt_paragraphs" in check:
             assert len(entry.excerpt) == check["excerpt_paragraphs"], where
         if check.get("excerpt_first_words"):
@@ -116,11 +117,14 @@ def test_helplines(case: tuple[ParsedPage, dict[str, Any]]) -> None:
     if "helplines" not in expected:
         return
     got = [
-        (h.organisation, h.number, h.country_code.strip(" -+"))
-        for h in page.helplines
+        (h.organisation, h.number, h.country_code.strip(" -+")) for h in page.helplines
     ]
     want = [
-        (h.get("organisation") or "", h.get("number") or "", (h.get("country_code") or "").strip(" -+"))
+        (
+            h.get("organisation") or "",
+            h.get("number") or "",
+            (h.get("country_code") or "").strip(" -+"),
+        )
         for h in expected["helplines"]
     ]
     assert got == want

@@ -73,7 +73,10 @@ FRAGMENTS = [
 line = st.one_of(
     st.sampled_from(FRAGMENTS),
     st.text(
-        alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"),
+        alphabet=st.characters(
+            blacklist_categories=["Cs"],
+            blacklist_characters="\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029",
+        ),
         max_size=120,
     ),
 )
@@ -91,8 +94,13 @@ def test_any_text_page_is_parsed_and_every_line_accounted_for(lines: list[str]) 
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.sampled_from(FRAGMENTS), max_size=60), st.sampled_from(["p", "div", "td"]))
-def test_any_html_page_is_parsed_and_every_block_accounted_for(lines: list[str], tag: str) -> None:
+@given(
+    st.lists(st.sampled_from(FRAGMENTS), max_size=60),
+    st.sampled_from(["p", "div", "td"]),
+)
+def test_any_html_page_is_parsed_and_every_block_accounted_for(
+    lines: list[str], tag: str
+) -> None:
     from html import escape
 
     body = "\n".join(f"<{tag}>{escape(text)}</{tag}>" for text in lines)

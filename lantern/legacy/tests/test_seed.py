@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 def test_seed_import_counts(seed_path: Path) -> None:
     report = import_files([seed_path])
 
-    assert [(p.kind, p.country, p.status) for p in report.pages] == [("country", "PE", "created")]
+    assert [(p.kind, p.country, p.status) for p in report.pages] == [
+        ("country", "PE", "created")
+    ]
     assert report.unparsed_count == 0
     page = SourcePage.objects.get()
     assert page.key == "country:PE"
@@ -46,12 +48,17 @@ def test_seed_entry_fields(seed_path: Path) -> None:
 
     borgen = entries[1]
     assert borgen.authors == ["Samantha Rodriguez-Silva"]
-    assert borgen.publisher is not None and borgen.publisher.name == "The Borgen Project"
+    assert (
+        borgen.publisher is not None and borgen.publisher.name == "The Borgen Project"
+    )
 
     findings = Entry.objects.get(page_ref="811")
     assert findings.title == "2017 Findings on the Worst Forms of Child Labor"
     assert findings.published_precision == "year"
-    assert findings.series is not None and findings.series.slug == "worst-forms-child-labor"
+    assert (
+        findings.series is not None
+        and findings.series.slug == "worst-forms-child-labor"
+    )
     assert findings.edition_year == 2017
     assert len(findings.notes) == 1 and findings.notes[0].startswith("Note::")
 
@@ -65,7 +72,9 @@ def test_seed_entry_fields(seed_path: Path) -> None:
     assert Entry.objects.exclude(notes=[]).count() == 2
     archived = Entry.objects.exclude(archived_copy_note="").get()
     assert archived.title == "Four Child Prostitution Rings Identified In Peru"
-    assert archived.archived_copy_note.startswith("At one time this article had been archived")
+    assert archived.archived_copy_note.startswith(
+        "At one time this article had been archived"
+    )
 
     freedom = Entry.objects.get(title="Freedom House Country Report")
     assert freedom.source_line == "2020 Edition"
@@ -88,8 +97,13 @@ def test_seed_profile_and_helplines(seed_path: Path) -> None:
     assert len(profile.background) == 2
     assert profile.background_source == "The World Factbook, U.S.C.I.A."
     assert profile.background_year == 2009
-    assert profile.tip_summary[0].startswith("Peru is a source, transit, and destination")
-    assert profile.tip_source == "U.S. State Dept Trafficking in Persons Report, June, 2009"
+    assert profile.tip_summary[0].startswith(
+        "Peru is a source, transit, and destination"
+    )
+    assert (
+        profile.tip_source
+        == "U.S. State Dept Trafficking in Persons Report, June, 2009"
+    )
     assert (profile.tip_report_year, profile.tip_report_month) == (2009, 6)
     assert profile.tip_tier == "tier2"  # from the tier history for 2009
 
@@ -105,9 +119,7 @@ def test_seed_profile_and_helplines(seed_path: Path) -> None:
 
 def test_seed_reimport_changes_nothing(seed_path: Path) -> None:
     import_files([seed_path])
-    before = {
-        e.pk: (e.updated_at, e.cached_import_hash) for e in Entry.objects.all()
-    }
+    before = {e.pk: (e.updated_at, e.cached_import_hash) for e in Entry.objects.all()}
     accesses = list(Access.objects.values_list("pk", flat=True))
 
     report = import_files([seed_path])
@@ -115,7 +127,9 @@ def test_seed_reimport_changes_nothing(seed_path: Path) -> None:
     assert report.pages[0].status == "unchanged"
     assert report.total("entries_created") == 0
     assert report.total("entries_updated") == 0
-    assert {e.pk: (e.updated_at, e.cached_import_hash) for e in Entry.objects.all()} == before
+    assert {
+        e.pk: (e.updated_at, e.cached_import_hash) for e in Entry.objects.all()
+    } == before
     assert list(Access.objects.values_list("pk", flat=True)) == accesses
     assert Helpline.objects.count() == 2
     assert SourcePage.objects.count() == 1

@@ -51,9 +51,13 @@ class Command(BaseCommand):
             report = import_files(files, dry_run=options["dry_run"], on_page=on_page)
         for result in report.pages:
             for warning in result.warnings:
-                self.stderr.write(f"{result.path}:{warning['line']}: warning: {warning['message']}")
+                self.stderr.write(
+                    f"{result.path}:{warning['line']}: warning: {warning['message']}"
+                )
             for item in result.unparsed:
-                self.stdout.write(f"{result.path}:{item['line']}: unparsed: {item['text']}")
+                self.stdout.write(
+                    f"{result.path}:{item['line']}: unparsed: {item['text']}"
+                )
             if result.error:
                 self.stderr.write(f"{result.path}: error: {result.error}")
         prefix = "dry run · " if options["dry_run"] else ""

@@ -26,4 +26,6 @@ class Command(BaseCommand):
         if load_demo(force=options["force"]):
             self.stdout.write("demo library loaded: Peru, 15 entries, 2 help-lines")
         else:
-            self.stdout.write("the library already has entries; demo not loaded (--force)")
+            self.stdout.write(
+                "the library already has entries; demo not loaded (--force)"
+            )

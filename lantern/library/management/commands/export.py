@@ -19,7 +19,10 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["json"], default="json")
         parser.add_argument("--country", metavar="CC", help="ISO 3166-1 alpha-2 code")
         parser.add_argument(
-            "-o", "--output", metavar="FILE", help="write to FILE instead of standard output"
+            "-o",
+            "--output",
+            metavar="FILE",
+            help="write to FILE instead of standard output",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

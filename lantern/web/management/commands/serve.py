@@ -17,7 +17,9 @@ def parse_address(text: str) -> tuple[str, int]:
     """`127.0.0.1:8000`, `8000`, `[::1]:8000` or `0.0.0.0:80` → (host, port)."""
     match = re.fullmatch(r"(?:(\[[^\]]+\]|[^:]+):)?(\d{1,5})", text)
     if not match or not 0 < int(match.group(2)) < 65536:
-        raise CommandError(f"not an address: {text!r} (expected ADDR:PORT, e.g. 127.0.0.1:8000)")
+        raise CommandError(
+            f"not an address: {text!r} (expected ADDR:PORT, e.g. 127.0.0.1:8000)"
+        )
     return (match.group(1) or "127.0.0.1").strip("[]"), int(match.group(2))
 
 
@@ -25,9 +27,15 @@ class Command(BaseCommand):
     help = "Serve the site with gunicorn; the first run migrates and loads the demo library."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("address", nargs="?", default="127.0.0.1:8000", metavar="ADDR:PORT")
-        parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-        parser.add_argument("--no-demo", action="store_true", help="do not load the demo")
+        parser.add_argument(
+            "address", nargs="?", default="127.0.0.1:8000", metavar="ADDR:PORT"
+        )
+        parser.add_argument(
+            "--workers", type=int, default=2, help="gunicorn worker processes"
+        )
+        parser.add_argument(
+            "--no-demo", action="store_true", help="do not load the demo"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         host, port = parse_address(options["address"])
@@ -35,7 +43,9 @@ class Command(BaseCommand):
         if not options["no_demo"] and load_demo():
             self.stdout.write("Loaded the demo library (Peru).")
         shown = f"[{host}]" if ":" in host else host
-        self.stdout.write(f"Lantern is serving at http://{shown}:{port}/  (Ctrl-C to stop)")
+        self.stdout.write(
+            f"Lantern is serving at http://{shown}:{port}/  (Ctrl-C to stop)"
+        )
         self.stdout.flush()
         run_gunicorn(f"{shown}:{port}", workers=options["workers"])
 
