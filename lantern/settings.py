@@ -136,7 +136,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(os.environ.get("LANTERN_STATIC_ROOT") or DATA_DIR / "static")
+# Where `lantern collectstatic` gathers files for a front web server; unset, the app
+# serves static files straight from the apps (WhiteNoise with finders).
+STATIC_ROOT = os.environ.get("LANTERN_STATIC_ROOT") or None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

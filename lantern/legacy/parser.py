@@ -393,6 +393,9 @@ def _take_header(ctx: _Context, start: int = 0) -> int:
             ledger.block(line, "page_address")
         elif i == start and _meta_description_follows(lines, i):
             ledger.block(line, "meta_description")
+        elif _furniture_follows(lines, i) and len(text) < 60 and ctx.country_of(text):
+            ledger.block(line, "country_name")
+            ctx.page.country = ctx.page.country or ctx.country_of(text)
         elif not _furniture_follows(lines, i):
             break
         # else: a stray line inside the header stays unparsed
@@ -508,12 +511,23 @@ def _parse_country_like(ctx: _Context) -> None:
         ledger.block(lines[i], "topic_title")
         i += 1
 
-    # Official name: a short line naming a country (or styled like a state's name).
-    if i < footer and page.kind != KIND_TOPIC and _is_official_name(ctx, lines[i]):
-        profile.official_name = lines[i].text
-        ledger.take(lines[i], "profile.official_name")
-        page.country = page.country or ctx.country_of(lines[i].text)
-        i += 1
+    # Official name: a short line naming a country (or styled like a state's name),
+    # right after the header; a stray line before it stays unparsed.
+    if page.kind != KIND_TOPIC:
+        for j in range(i, min(i + 3, footer)):
+            if _is_official_name(ctx, lines[j]):
+                profile.official_name = lines[j].text
+                ledger.take(lines[j], "profile.official_name")
+                page.country = page.country or ctx.country_of(lines[j].text)
+                i = j + 1
+                break
+            text = lines[j].text
+            if (
+                P.ends_like_sentence(text)
+                or anchor_kind(lines[j])
+                or (P.ARCHIVES_HEADING.match(text) or P.FEATURED_HEADING.match(text))
+            ):
+                break
 
     barrier_kinds: dict[int, str] = {}
     archive_from: int | None = None
@@ -616,7 +630,7 @@ def _is_official_name(ctx: _Context, line: Line) -> bool:
         return False
     if ctx.country_of(text):
         return True
-    return bool(
+    return not re.search(r"[\d,]", text) and bool(
         re.search(
             r"\b(republic|kingdom|state|states|federation|commonwealth|union|emirates|"
             r"principality|sultanate|islands|democratic|federal|people'?s|"
@@ -654,7 +668,9 @@ def _parse_intro(ctx: _Context, lines: list[Line], profile: ParsedProfile) -> No
             if alt and not page.country:
                 page.country = ctx.country_of(alt["alt"])
             continue
-        paragraphs.append(line)
+        if _is_prose(line.text):
+            paragraphs.append(line)
+        # a short line that is no sentence is not background or TIP text: unparsed
     if page.kind != KIND_COUNTRY:
         # Street-children and archive pages carry a background but no TIP summary.
         for line in paragraphs:
@@ -724,6 +740,15 @@ def _parse_intro(ctx: _Context, lines: list[Line], profile: ParsedProfile) -> No
             profile.tip_links.extend(_link_sentence(line.text, line))
             ledger.take(line, "profile.tip_links", keep_text=True)
         # anything else after the TIP source stays unparsed
+
+
+def _is_prose(text: str) -> bool:
+    """Background and TIP paragraphs are prose: sentences, or long."""
+    return (
+        P.ends_like_sentence(text)
+        or len(text) >= 80
+        or bool(P.FACTBOOK_CITE.search(text) or P.TIP_TAIL.search(text))
+    )
 
 
 def _alt_position(all_lines: list[Line], paragraphs: list[Line]) -> int | None:
