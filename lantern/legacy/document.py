@@ -35,6 +35,7 @@ class Line:
     last: int = 0
     links: tuple[Link, ...] = ()
     is_image: bool = False  # an image's alt text, not running text
+    anchor: object = Ellipsis  # the entry-anchor kind, once worked out
 
     def __post_init__(self) -> None:
         if not self.last:
@@ -228,7 +229,11 @@ _SKIP_TAGS = frozenset(
 
 
 class _Collector:
-    """Walks an lxml tree and emits one Line per block of text."""
+    """Walks an lxml tree and emits one Line per block of text.
+
+    `cursor` follows the physical line the walk has reached (element start lines come
+    from lxml; text moves the cursor by its newlines), so tail text gets its line
+    without serialising anything."""
 
     def __init__(self) -> None:
         self.lines: list[Line] = []
@@ -236,6 +241,7 @@ class _Collector:
         self.links: list[Link] = []
         self.line_no = 0
         self.last_no = 0
+        self.cursor = 1
 
     def flush(self) -> None:
         text = clean_space("".join(self.parts))
@@ -254,40 +260,37 @@ class _Collector:
         self.line_no = 0
         self.last_no = 0
 
-    def add_text(self, text: str | None, sourceline: int | None) -> None:
+    def add_text(self, text: str | None) -> None:
+        """Append text that starts at the cursor, and move the cursor past it."""
         if not text:
             return
-        if not self.parts or not "".join(self.parts).strip():
-            self.line_no = sourceline or self.line_no
-        if text.strip():
-            newlines = text.count("\n")
-            self.last_no = max(self.last_no, (sourceline or 0) + newlines)
+        stripped = text.lstrip()
+        if stripped:
+            first = self.cursor + text[: len(text) - len(stripped)].count("\n")
             if not self.line_no:
-                self.line_no = sourceline or 1
+                self.line_no = first
+            self.last_no = max(self.last_no, first + stripped.rstrip().count("\n"))
         self.parts.append(text)
+        self.cursor += text.count("\n")
 
     def walk(self, element: etree._Element) -> None:
+        if element.sourceline:
+            self.cursor = max(self.cursor, element.sourceline)
         tag = element.tag if isinstance(element.tag, str) else ""
         tag = tag.rsplit("}", 1)[-1].lower()
-        if not tag:  # comments and processing instructions
-            self.add_text(element.tail, _tail_line(element))
-            return
-        if tag in _SKIP_TAGS:
-            self.add_text(element.tail, _tail_line(element))
+        if not tag or tag in _SKIP_TAGS:  # comments, scripts, styles
+            self.add_text(element.tail)
             return
         block = tag in _BLOCK_TAGS
-        if block:
+        if block or tag == "br":
             self.flush()
-        if tag == "br":
-            self.flush()
-        elif tag == "img":
+        if tag == "img":
             alt = clean_space(element.get("alt") or "")
             if alt:
                 self.flush()
-                no = element.sourceline or 1
-                self.lines.append(Line(no=no, text=alt, is_image=True))
+                self.lines.append(Line(no=self.cursor, text=alt, is_image=True))
         link_start = len("".join(self.parts))
-        self.add_text(element.text, element.sourceline)
+        self.add_text(element.text)
         for child in element:
             self.walk(child)
         if tag == "a" and element.get("href"):
@@ -298,16 +301,7 @@ class _Collector:
             self.links.append(Link(text=text, href=element.get("href", "").strip()))
         if block:
             self.flush()
-        self.add_text(element.tail, _tail_line(element))
-
-
-def _tail_line(element: etree._Element) -> int | None:
-    """The physical line where an element's tail text starts (its end tag's line)."""
-    line = element.sourceline
-    if line is None:
-        return None
-    inner = etree.tostring(element, encoding="unicode", with_tail=False, method="html")
-    return line + inner.count("\n")
+        self.add_text(element.tail)
 
 
 def _iter_meta(tree: etree._Element) -> Iterator[tuple[str, str]]:

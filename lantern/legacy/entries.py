@@ -55,8 +55,14 @@ ANCHOR_KINDS = ("url", "accessed", "page", "note", "archived")
 
 
 def anchor_kind(line: Line) -> str | None:
-    """Which kind of anchor line this is, if any."""
-    text = line.text
+    """Which kind of anchor line this is, if any (worked out once per line)."""
+    if line.anchor is not Ellipsis:
+        return line.anchor  # type: ignore[return-value]
+    line.anchor = _anchor_kind(line.text)
+    return line.anchor  # type: ignore[return-value]
+
+
+def _anchor_kind(text: str) -> str | None:
     if P.is_accessed_line(text):
         return "accessed"
     if P.is_url_line(text):
@@ -65,7 +71,12 @@ def anchor_kind(line: Line) -> str | None:
         return "page"
     if P.NOTE.match(text):
         return "note"
-    if P.ARCHIVED_NOTE.search(text) and len(text) < 400:
+    lowered = text.lower()
+    if (
+        len(text) < 400
+        and ("archived" in lowered or "accessible" in lowered)
+        and P.ARCHIVED_NOTE.search(text)
+    ):
         return "archived"
     return None
 
@@ -117,10 +128,12 @@ def explode_flattened(lines: list[Line]) -> list[Line]:
 
 def _flattened_pieces(line: Line) -> list[str] | None:
     text = line.text
-    if anchor_kind(line) or P.FAIR_USE.search(text) or P.CITE_START.search(text):
+    if "[" not in text and "www." not in text and "://" not in text:
         return None
     tokens = list(_SPLIT_TOKENS.finditer(text))
-    if not tokens:
+    if not tokens or anchor_kind(line):
+        return None
+    if P.FAIR_USE.search(text) or P.CITE_START.search(text):
         return None
     head = text[: tokens[0].start()].strip()
     has_access = any(P.ACCESSED.match(t.group(0)) for t in tokens)
@@ -217,11 +230,9 @@ def find_entry_starts(
         prev_end = i
     # Entries with no anchors: a title-like line followed by a sure source line,
     # or a line that is all one off-site link (an HTML title).
+    sources = {s for s in starts.values() if s is not None}
     for j, line in enumerate(lines):
-        if j in starts or kinds[j] is not None or barrier(j):
-            continue
-        taken = any(s == j for s in starts.values())
-        if taken:
+        if j in starts or j in sources or kinds[j] is not None or barrier(j):
             continue
         nxt = j + 1 if j + 1 < len(lines) and not barrier(j + 1) else None
         if external_link(line) and P.is_title_like(line.text):
@@ -231,6 +242,8 @@ def find_entry_starts(
             if _inside_head(starts, j):
                 continue
             starts[j] = source
+            if source is not None:
+                sources.add(source)
         elif (
             nxt is not None
             and kinds[nxt] is None
@@ -241,11 +254,13 @@ def find_entry_starts(
             and not _inside_head(starts, nxt)
         ):
             starts[j] = nxt
+            sources.add(nxt)
     return sorted(starts.items())
 
 
 def _inside_head(starts: dict[int, int | None], index: int) -> bool:
-    return any(index in (t, s) for t, s in starts.items())
+    """Whether a line is already the title or source of a found entry."""
+    return index in starts or index in starts.values()
 
 
 def _head_before(

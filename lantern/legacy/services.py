@@ -21,6 +21,7 @@ from typing import Any
 from django.db import transaction
 
 from lantern.core.dates import parse_date
+from lantern.core.db import insert_rows
 from lantern.core.text import fold
 from lantern.legacy.document import decode
 from lantern.legacy.entries import ParsedEntry
@@ -420,39 +421,55 @@ def _store_entries(
     TopicThrough = Entry.topics.through
     # Countries and topics are only ever added by an import: those a curator (or
     # the tagger) gave an entry stay.
-    accesses, country_rows, topic_rows = [], [], []
+    access_rows: list[tuple[object, ...]] = []
+    country_rows: list[tuple[object, ...]] = []
+    topic_rows: list[tuple[object, ...]] = []
     for entry, item, codes in rewrite:
         for position, access in enumerate(item.accesses):
-            accesses.append(
-                Access(
-                    entry=entry,
-                    position=position,
-                    url=access.url[:2000],
-                    accessed_on=dt.date.fromisoformat(access.date)
-                    if access.date and len(access.date) == 10
-                    else _partial(access.date),
-                    raw=access.raw[:300],
-                    problem=access.problem[:200],
-                    origin=Access.Origin.IMPORT,
+            access_rows.append(
+                (
+                    entry.pk,
+                    position,
+                    access.url[:2000],
+                    _partial(access.date),
+                    access.raw[:300],
+                    access.problem[:200],
+                    Access.Origin.IMPORT.value,
+                    "",
+                    "",
                 )
             )
-        country_rows += [CountryThrough(entry_id=entry.pk, country_id=c) for c in codes]
+        country_rows += [(entry.pk, c) for c in codes]
         topic_rows += [
-            TopicThrough(entry_id=entry.pk, topic_id=cache.topics[s].pk)
+            (entry.pk, cache.topics[s].pk)
             for s in dict.fromkeys(topic_slugs)
             if s in cache.topics
         ]
-    Access.objects.bulk_create(accesses)
-    CountryThrough.objects.bulk_create(country_rows, ignore_conflicts=True)
-    TopicThrough.objects.bulk_create(topic_rows, ignore_conflicts=True)
+    insert_rows(
+        Access,
+        ("entry_id", "position", "url", "accessed_on", "raw", "problem", "origin",
+         "outcome", "final_url"),
+        access_rows,
+    )  # fmt: skip
+    # Links an adopted entry already has are skipped (conflicts are ignored).
+    CountryThrough.objects.bulk_create(
+        [CountryThrough(entry_id=e, country_id=c) for e, c in country_rows],
+        ignore_conflicts=True,
+    )
+    TopicThrough.objects.bulk_create(
+        [TopicThrough(entry_id=e, topic_id=t) for e, t in topic_rows],
+        ignore_conflicts=True,
+    )
     return ordered
 
 
 def _partial(iso: str | None) -> dt.date | None:
+    """The date of an ISO date written to its precision (2011, 2011-08, 2011-08-22)."""
     if not iso:
         return None
-    parsed = parse_date(iso)
-    return parsed.date
+    if len(iso) == 10:
+        return dt.date.fromisoformat(iso)
+    return parse_date(iso).date
 
 
 # ------------------------------------------------------------------ page-level data
