@@ -20,12 +20,17 @@ def insert_rows(
     """
     if not rows:
         return
-    fields = [model._meta.get_field(name.removesuffix("_id") if name.endswith("_id") else name)
-              for name in columns]  # fmt: skip
+    fields: list[models.Field[Any, Any]] = []
+    for name in columns:
+        field = model._meta.get_field(
+            name.removesuffix("_id") if name.endswith("_id") else name
+        )
+        assert isinstance(field, models.Field), f"{name} is not a concrete field"
+        fields.append(field)
     quote = connection.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
         quote(model._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
+        ", ".join(quote(f.column or f.name) for f in fields),
         ", ".join(["%s"] * len(fields)),
     )
     prepared = [

@@ -401,8 +401,8 @@ def _take_anchor(
             entry.other_urls.append(text)
         ledger.take(line, "entry.url")
     elif kind == "page":
-        match = P.PAGE_REF.match(text)
-        entry.page_ref = match["page"].strip() if match else text
+        page = P.PAGE_REF.match(text)
+        entry.page_ref = page["page"].strip() if page else text
         ledger.take(line, "entry.page")
     elif kind == "note":
         entry.notes.append(text)

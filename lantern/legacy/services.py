@@ -344,7 +344,7 @@ def _store_entries(
             )
         }
     topic_slugs: list[str] = []
-    if page.topic_id:
+    if page.topic is not None:
         topic_slugs.append(page.topic.slug)
     if parsed.collection == "street-children":
         topic_slugs.append("street-children")
@@ -422,8 +422,8 @@ def _store_entries(
     # Countries and topics are only ever added by an import: those a curator (or
     # the tagger) gave an entry stay.
     access_rows: list[tuple[object, ...]] = []
-    country_rows: list[tuple[object, ...]] = []
-    topic_rows: list[tuple[object, ...]] = []
+    country_rows: list[tuple[int, str]] = []
+    topic_rows: list[tuple[int, int]] = []
     for entry, item, codes in rewrite:
         for position, access in enumerate(item.accesses):
             access_rows.append(

@@ -129,10 +129,10 @@ def load_reference_data(apps: Apps | None = None) -> dict[str, int]:
                     },
                 )
 
-        for spec in SERIES:
+        for series in SERIES:
             Series.objects.update_or_create(
-                slug=spec.slug,
-                defaults={"name": spec.name, "publisher_name": spec.publisher},
+                slug=series.slug,
+                defaults={"name": series.name, "publisher_name": series.publisher},
             )
 
         tiers = tier_facts()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -178,11 +177,3 @@ def save_helpline(
         helpline.source_page = source_page
     helpline.save()
     return helpline, created
-
-
-def set_countries(entry: Entry, codes: Iterable[str]) -> None:
-    """Set an entry's countries; the first code is its primary country."""
-    codes = list(dict.fromkeys(c for c in codes if c))
-    entry.primary_country_id = codes[0] if codes else None
-    entry.save(update_fields=["primary_country"])
-    entry.countries.set(codes)
