@@ -20,7 +20,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import smart_split, unescape_string_literal
 
-from lantern.core.text import fold
 from lantern.library.models import (
     Access,
     Country,
@@ -35,6 +34,7 @@ from lantern.library.models import (
     Topic,
 )
 from lantern.library.phones import check_number
+from lantern.library.services import entry_key, publisher_key
 
 # ----------------------------------------------------------------------- list filters
 
@@ -192,7 +192,7 @@ class PublisherForm(forms.ModelForm):
         )
 
     def clean_name_key(self) -> str:
-        key = self.cleaned_data.get("name_key") or fold(
+        key = self.cleaned_data.get("name_key") or publisher_key(
             self.cleaned_data.get("name", "")
         )
         return str(key)
@@ -259,9 +259,10 @@ class EntryForm(forms.ModelForm):
         key = self.cleaned_data.get("key")
         if key:
             return str(key)
-        title = fold(self.cleaned_data.get("title") or "")
-        date = self.cleaned_data.get("published_raw") or ""
-        return f"{title}|{fold(date)}"[:400]
+        return entry_key(
+            self.cleaned_data.get("title") or "",
+            self.cleaned_data.get("published_raw") or "",
+        )
 
 
 @admin.register(Entry)

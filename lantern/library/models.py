@@ -384,8 +384,20 @@ class Entry(models.Model):
     def ordered_accesses(self) -> list[Access]:
         return sorted(self.accesses.all(), key=lambda a: a.position)
 
+    def is_newer_edition_of(self, other: Entry) -> bool:
+        """Whether this entry is a later edition of `other`'s series, same country."""
+        return (
+            other.series_id is not None
+            and self.series_id == other.series_id
+            and self.primary_country_id == other.primary_country_id
+            and self.edition_year is not None
+            and other.edition_year is not None
+            and self.edition_year > other.edition_year
+        )
+
     def newer_editions(self) -> EntryQuerySet:
-        """Later editions of this entry's series about the same country."""
+        """Later editions of this entry's series about the same country (the query
+        form of `is_newer_edition_of`)."""
         if self.series_id is None or self.edition_year is None:
             return Entry.objects.none()
         return Entry.objects.filter(
@@ -477,6 +489,16 @@ class TierPlacement(models.Model):
         LEGACY_PAGE = "legacy-page", "Imported TIP summary page"
         CURATOR = "curator", "Curator"
 
+    # When several sources place a country in the same report year, the most
+    # deliberate one wins: a curator's correction, then the country's own imported
+    # TIP page, then the compilations.
+    PRECEDENCE = (
+        Source.CURATOR,
+        Source.LEGACY_PAGE,
+        Source.KELLEY_HEISS,
+        Source.FACTBOOK,
+    )
+
     country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="tiers")
     report_year = models.PositiveSmallIntegerField()
     tier = models.CharField(max_length=10, choices=Tier.choices)
@@ -492,6 +514,19 @@ class TierPlacement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.country_id} {self.report_year}: {self.get_tier_display()}"
+
+
+def best_placements(placements: Iterable[TierPlacement]) -> dict[int, TierPlacement]:
+    """One placement per report year, chosen by `TierPlacement.PRECEDENCE`."""
+    rank = {str(source): i for i, source in enumerate(TierPlacement.PRECEDENCE)}
+    best: dict[int, TierPlacement] = {}
+    for placement in placements:
+        current = best.get(placement.report_year)
+        if current is None or rank.get(placement.source, 99) < rank.get(
+            current.source, 99
+        ):
+            best[placement.report_year] = placement
+    return best
 
 
 class CountryProfile(models.Model):

@@ -20,13 +20,16 @@ from lantern.library.models import (
     SourcePage,
     TierPlacement,
     Topic,
+    best_placements,
 )
 from lantern.library.phones import check_number
 from lantern.library.publishers import COMMON_PUBLISHERS, US_STATES, guess_kind
 from lantern.library.vocabulary import match_series
 
-# Tier sources in the order a page trusts them for one report year.
-TIER_PRECEDENCE = ("curator", "legacy-page", "kelley-heiss", "factbook-tiers")
+
+def publisher_key(name: str) -> str:
+    """The name a publisher is recognised by (case, accents, punctuation ignored)."""
+    return fold(name)[:300]
 
 
 def entry_key(title: str, published_raw: str) -> str:
@@ -79,13 +82,13 @@ class LibraryCache:
     def publisher(self, name: str, kind: str = "") -> Publisher | None:
         """The publisher of this name, created when new."""
         name = name.strip()
-        key = fold(name)
+        key = publisher_key(name)
         if not key:
             return None
         found = self.publishers.get(key)
         if found is None:
             found, _ = Publisher.objects.get_or_create(
-                name_key=key[:300],
+                name_key=key,
                 defaults={"name": name[:300], "kind": kind or guess_kind(name)},
             )
             self.publishers[key] = found
@@ -122,14 +125,9 @@ def tier_for(country_code: str, year: int | None) -> str:
     """The tier a country held in a TIP report year, by source precedence, or ''."""
     if year is None:
         return ""
-    placements = {
-        p.source: p.tier
-        for p in TierPlacement.objects.filter(country_id=country_code, report_year=year)
-    }
-    for source in TIER_PRECEDENCE:
-        if source in placements:
-            return placements[source]
-    return ""
+    placements = TierPlacement.objects.filter(country_id=country_code, report_year=year)
+    best = best_placements(placements).get(year)
+    return best.tier if best else ""
 
 
 def save_helpline(

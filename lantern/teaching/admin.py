@@ -3,7 +3,6 @@ lesson plans and guidance."""
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django import forms
@@ -14,6 +13,7 @@ from lantern.teaching.models import (
     Guidance,
     LessonPlan,
     ResourceLink,
+    guidance_key,
 )
 
 
@@ -41,11 +41,6 @@ class LessonPlanAdmin(admin.ModelAdmin):
     raw_id_fields = ("source_page",)
 
 
-def guidance_text_key(paragraphs: list[str]) -> str:
-    """A stable key for a wording of guidance: the hash of its paragraphs."""
-    return hashlib.sha256("\n\n".join(paragraphs).encode("utf-8")).hexdigest()
-
-
 class GuidanceForm(forms.ModelForm):
     class Meta:
         model = Guidance
@@ -65,7 +60,8 @@ class GuidanceForm(forms.ModelForm):
         if key:
             return str(key)
         paragraphs = self.cleaned_data.get("paragraphs") or []
-        return guidance_text_key([str(p) for p in paragraphs])
+        audience = self.cleaned_data.get("audience") or ""
+        return guidance_key(audience, [str(p) for p in paragraphs])
 
 
 @admin.register(Guidance)

@@ -20,21 +20,14 @@ from lantern.library.models import (
     Helpline,
     Tier,
     TierPlacement,
+    best_placements,
 )
 from lantern.library.reference import tier_facts, tier_list_years
 
 FIRST_TIP_YEAR = 2001
 LAST_TIP_YEAR = 2025
 
-# When several sources place a country in the same report year, the most
-# deliberate one wins: a curator's correction, then the country's own imported
-# TIP page, then the compilations.
-SOURCE_PRECEDENCE = (
-    TierPlacement.Source.CURATOR,
-    TierPlacement.Source.LEGACY_PAGE,
-    TierPlacement.Source.KELLEY_HEISS,
-    TierPlacement.Source.FACTBOOK,
-)
+SOURCE_PRECEDENCE = TierPlacement.PRECEDENCE
 
 TIER_SHORT = {
     Tier.TIER1: "1",
@@ -64,19 +57,6 @@ class TierCell:
     @property
     def css_class(self) -> str:
         return f"tier-{self.tier}" if self.tier else f"tier-{self.status}"
-
-
-def best_placements(placements: Iterable[TierPlacement]) -> dict[int, TierPlacement]:
-    """One placement per report year, chosen by `SOURCE_PRECEDENCE`."""
-    rank: dict[str, int] = {str(s): i for i, s in enumerate(SOURCE_PRECEDENCE)}
-    best: dict[int, TierPlacement] = {}
-    for placement in placements:
-        current = best.get(placement.report_year)
-        if current is None or rank.get(placement.source, 99) < rank.get(
-            current.source, 99
-        ):
-            best[placement.report_year] = placement
-    return best
 
 
 def tier_history(
@@ -161,14 +141,7 @@ def newer_editions_by_entry(entries: Sequence[Entry]) -> dict[int, list[Entry]]:
     result: dict[int, list[Entry]] = {}
     for entry in wanted:
         assert entry.edition_year is not None
-        result[entry.pk] = [
-            c
-            for c in candidates
-            if c.series_id == entry.series_id
-            and c.primary_country_id == entry.primary_country_id
-            and c.edition_year is not None
-            and c.edition_year > entry.edition_year
-        ]
+        result[entry.pk] = [c for c in candidates if c.is_newer_edition_of(entry)]
     return result
 
 
