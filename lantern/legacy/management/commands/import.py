@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from lantern.core.setup import prepare_database
 from lantern.legacy.services import PageResult, expand_paths, import_files
 
 
@@ -32,6 +33,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        prepare_database()
         paths = options["paths"]
         missing = [p for p in paths if not _exists(p)]
         if missing:

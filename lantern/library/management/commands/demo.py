@@ -5,9 +5,9 @@ from __future__ import annotations
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from lantern.core.setup import prepare_database
 from lantern.library.demo import load_demo
 
 
@@ -22,7 +22,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        call_command("migrate", verbosity=0, interactive=False)
+        prepare_database()
         if load_demo(force=options["force"]):
             self.stdout.write("demo library loaded: Peru, 15 entries, 2 help-lines")
         else:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from lantern.core.setup import prepare_database
 from lantern.library.exchange import export_library, write_export
 from lantern.library.models import Country
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        prepare_database()
         country = options["country"]
         if country and not Country.objects.filter(code=country.upper()).exists():
             raise CommandError(f"--country: unknown country code {country!r}")

@@ -7,9 +7,9 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from lantern.core.setup import prepare_database
 from lantern.library.demo import load_demo
 
 
@@ -39,7 +39,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         host, port = parse_address(options["address"])
-        call_command("migrate", verbosity=0, interactive=False)
+        prepare_database()
         if not options["no_demo"] and load_demo():
             self.stdout.write("Loaded the demo library (Peru).")
         shown = f"[{host}]" if ":" in host else host
