@@ -12,6 +12,29 @@ LANTERN_APPS = ("lantern.core", "lantern.library", "lantern.legacy", "lantern.we
                 "lantern.teaching")  # fmt: skip
 
 
+# Commands that must run without (or before) an up-to-date database.
+NO_DATABASE_COMMANDS = frozenset(
+    [
+        "migrate",
+        "makemigrations",
+        "sqlmigrate",
+        "showmigrations",
+        "squashmigrations",
+        "optimizemigration",
+        "check",
+        "test",
+        "collectstatic",
+        "findstatic",
+        "startapp",
+        "startproject",
+        "compilemessages",
+        "makemessages",
+        "diffsettings",
+        "sendtestemail",
+    ]
+)
+
+
 def lantern_commands() -> list[tuple[str, str]]:
     """(name, one-line help) of every command Lantern's own apps provide."""
     from django.core.management import get_commands, load_command_class
@@ -66,6 +89,11 @@ def main(argv: list[str] | None = None) -> None:
         print(__version__)
         return
     argv[0] = "lantern"
+    if argv[1] not in NO_DATABASE_COMMANDS and not argv[1].startswith("-"):
+        # Any command may be a fresh machine's first (`lantern createsuperuser`).
+        from lantern.core.setup import prepare_database
+
+        prepare_database()
     execute_from_command_line(argv)
 
 

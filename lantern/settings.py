@@ -152,10 +152,10 @@ LOGIN_URL = "admin:login"
 
 # Lantern's own settings.
 LANTERN_SITE_NAME = os.environ.get("LANTERN_SITE_NAME", "Lantern")
+# The public address of the site, for citations (e.g. https://lantern.example.org).
 LANTERN_SITE_URL = os.environ.get("LANTERN_SITE_URL", "")
 # The library's own citation author (the curator who keeps it), shown in "Cite this page".
 LANTERN_CURATOR = os.environ.get("LANTERN_CURATOR", "Lantern contributors")
-LANTERN_ALLOW_PRIVATE_NETWORKS = env_bool("LANTERN_ALLOW_PRIVATE_NETWORKS")
 
 if not DEBUG:
     SESSION_COOKIE_HTTPONLY = True

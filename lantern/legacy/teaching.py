@@ -7,25 +7,23 @@ from typing import TYPE_CHECKING
 
 from lantern.core.text import slugify_ascii
 from lantern.legacy import patterns as P
+from lantern.legacy.furniture import footer_start, take_footer, take_header
 from lantern.legacy.parser import (
     KIND_DEBATE,
     KIND_LESSON,
     ParsedLessonPlan,
-    _footer_start,
-    _lesson_label,
-    _take_footer,
-    _take_header,
+    lesson_label,
 )
 
 if TYPE_CHECKING:
     from lantern.legacy.document import Line
-    from lantern.legacy.parser import _Context
+    from lantern.legacy.parser import PageContext
 
 
-def parse_teaching_page(ctx: _Context) -> None:
+def parse_teaching_page(ctx: PageContext) -> None:
     page, lines = ctx.page, ctx.lines
-    i = _take_header(ctx)
-    footer = _footer_start(lines, i)
+    i = take_header(ctx)
+    footer = footer_start(lines, i)
     if page.kind == KIND_LESSON:
         _lesson_plan(ctx, i, footer)
         name = page.lesson_plan.title if page.lesson_plan else ""
@@ -33,12 +31,12 @@ def parse_teaching_page(ctx: _Context) -> None:
         name = _debate(ctx, i, footer)
     else:
         name = _menu(ctx, i, footer)
-    _take_footer(ctx, footer)
+    take_footer(ctx, footer)
     page.title = name or page.kind.replace("-", " ").capitalize()
     page.key = f"{page.kind}:{slugify_ascii(name) or page.content_hash[:12]}"
 
 
-def _menu(ctx: _Context, start: int, end: int) -> str:
+def _menu(ctx: PageContext, start: int, end: int) -> str:
     """Menu items are the linked lines (or, in a text rendering, the title-like
     lines); sentences around them are the page's introduction and notes."""
     page, ledger = ctx.page, ctx.ledger
@@ -88,7 +86,7 @@ def _href(line: Line) -> str:
     return next((link.href for link in line.links if link.href), "")
 
 
-def _debate(ctx: _Context, start: int, end: int) -> str:
+def _debate(ctx: PageContext, start: int, end: int) -> str:
     page, ledger = ctx.page, ctx.ledger
     title = ""
     for line in ctx.lines[start:end]:
@@ -115,7 +113,7 @@ def _debate(ctx: _Context, start: int, end: int) -> str:
     return title or "Debate Topics"
 
 
-def _lesson_plan(ctx: _Context, start: int, end: int) -> None:
+def _lesson_plan(ctx: PageContext, start: int, end: int) -> None:
     page, ledger = ctx.page, ctx.ledger
     plan = ParsedLessonPlan()
     current: dict[str, str] | None = None
@@ -130,7 +128,7 @@ def _lesson_plan(ctx: _Context, start: int, end: int) -> None:
         if pending_number:
             text = f"{pending_number} {text}"
             pending_number = ""
-        labelled = _lesson_label(text)
+        labelled = lesson_label(text)
         numbered = P.NUMBERED.match(text)
         if labelled:
             label, value = labelled

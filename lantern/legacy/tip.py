@@ -8,16 +8,14 @@ from typing import TYPE_CHECKING
 
 from lantern.core.text import clean_space
 from lantern.legacy import patterns as P
+from lantern.legacy.furniture import footer_start, take_footer, take_header
 from lantern.legacy.parser import (
     TIER_LINE,
     ParsedTip,
-    _footer_start,
-    _take_footer,
-    _take_header,
 )
 
 if TYPE_CHECKING:
-    from lantern.legacy.parser import _Context
+    from lantern.legacy.parser import PageContext
 
 RECOMMENDATIONS = re.compile(
     r"^prioriti[sz]ed\s+recommendations\s*:?\s*(?P<rest>.*)$", re.I
@@ -38,10 +36,10 @@ def tier_code(text: str) -> str:
     return f"tier{digit}" if digit in {"1", "2", "3"} else ""
 
 
-def parse_tip_page(ctx: _Context) -> None:
+def parse_tip_page(ctx: PageContext) -> None:
     page, lines, ledger = ctx.page, ctx.lines, ctx.ledger
-    i = _take_header(ctx)
-    footer = _footer_start(lines, i)
+    i = take_header(ctx)
+    footer = footer_start(lines, i)
     tip: ParsedTip | None = None
     in_recommendations = False
     for line in lines[i:footer]:
@@ -84,7 +82,7 @@ def parse_tip_page(ctx: _Context) -> None:
         else:
             tip.summary.append(text)
             ledger.take(line, "tip.summary")
-    _take_footer(ctx, footer)
+    take_footer(ctx, footer)
     page.tip = tip
     if page.country:
         page.key = f"tip-summary:{page.country}"

@@ -139,7 +139,7 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
         .first()
     )
 
-    page_url = request.build_absolute_uri(country.get_absolute_url())
+    page_url = public_url(request, country.get_absolute_url())
     today = timezone.localdate()
     citation = (
         f"{settings.LANTERN_CURATOR}, "
@@ -324,3 +324,11 @@ def about(request: HttpRequest) -> HttpResponse:
             "nav": "about",
         },
     )
+
+
+def public_url(request: HttpRequest, path: str) -> str:
+    """The address readers should cite: LANTERN_SITE_URL when set (the public name
+    behind a proxy), else the address of this request."""
+    if settings.LANTERN_SITE_URL:
+        return settings.LANTERN_SITE_URL.rstrip("/") + path
+    return request.build_absolute_uri(path)

@@ -574,3 +574,10 @@ def test_unknown_page_renders_the_friendly_404(client, settings):
 
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_cite_this_page_uses_the_public_site_url(client, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.LANTERN_SITE_URL = "https://lantern.example.org/"
+    response = client.get("/countries/pe/")
+    assert "https://lantern.example.org/countries/pe/" in response.content.decode()
