@@ -355,13 +355,15 @@ def build_tiers(
 
 
 def main(argv: list[str]) -> int:
+    """`build_reference_data.py [SHARED_DATA_DIR [OUT_DIR]]`"""
     shared = Path(argv[1]) if len(argv) > 1 else ROOT.parent / "shared" / "data"
+    out = Path(argv[2]) if len(argv) > 2 else OUT
     countries = load_countries(shared)
     index = alias_index(countries)
     add_borders(shared, countries)
     add_gsi(shared, countries, index)
     tiers = build_tiers(shared, countries, index)
-    OUT.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
     country_doc = {
         "sources": {
             k: SOURCES[k]
@@ -376,10 +378,10 @@ def main(argv: list[str]) -> int:
         },
         "countries": sorted(countries.values(), key=lambda c: c["code"]),
     }
-    (OUT / "countries.json").write_text(
+    (out / "countries.json").write_text(
         json.dumps(country_doc, ensure_ascii=False, indent=0, sort_keys=True) + "\n"
     )
-    (OUT / "tiers.json").write_text(json.dumps(tiers, indent=0, sort_keys=True) + "\n")
+    (out / "tiers.json").write_text(json.dumps(tiers, indent=0, sort_keys=True) + "\n")
     print(
         f"countries {len(countries)} · tier placements {len(tiers['placements'])} · "
         f"list years {tiers['list_years']}"

@@ -451,9 +451,20 @@ def _store_entries(
          "outcome", "final_url"),
         access_rows,
     )  # fmt: skip
-    # Links an adopted entry already has are skipped (conflicts are ignored).
+    # New entries have no links yet: plain inserts. Links an updated or adopted entry
+    # already has are skipped (conflicts ignored).
+    created_ids = {entry.pk for entry in creates}
+    insert_rows(
+        CountryThrough,
+        ("entry_id", "country_id"),
+        [row for row in country_rows if row[0] in created_ids],
+    )
     CountryThrough.objects.bulk_create(
-        [CountryThrough(entry_id=e, country_id=c) for e, c in country_rows],
+        [
+            CountryThrough(entry_id=e, country_id=c)
+            for e, c in country_rows
+            if e not in created_ids
+        ],
         ignore_conflicts=True,
     )
     TopicThrough.objects.bulk_create(
@@ -565,6 +576,9 @@ def _store_tip(page: SourcePage, parsed: ParsedPage, *, country_code: str) -> No
 
 
 def _store_teaching(page: SourcePage, parsed: ParsedPage) -> None:
+    _store_guidance(page, parsed)
+    if parsed.kind not in {"teachers-menu", "debate", "lesson-plan"}:
+        return
     if parsed.links or page.resource_links.exists():
         page.resource_links.all().delete()
         ResourceLink.objects.bulk_create(
@@ -600,6 +614,9 @@ def _store_teaching(page: SourcePage, parsed: ParsedPage) -> None:
                 "fields": plan.fields,
             },
         )
+
+
+def _store_guidance(page: SourcePage, parsed: ParsedPage) -> None:
     for guidance in parsed.guidance:
         text = "\n\n".join(guidance.paragraphs)
         Guidance.objects.get_or_create(
