@@ -120,6 +120,9 @@ class ImportReport:
             f"help-lines {self.total('helplines')}",
             f"unparsed {self.unparsed_count}",
         ]
+        unknown = sum(1 for p in ok if p.kind == "unknown")
+        if unknown:
+            parts.append(f"not recognised {unknown}")
         if self.errors:
             parts.append(f"errors {len(self.errors)}")
         return " · ".join(parts)
@@ -164,7 +167,8 @@ def import_files(
     Touches the database (one transaction per page) and reads the files. With
     `dry_run` nothing is written. Bad files are reported, never half-stored.
     """
-    from lantern.library.exchange import is_export, restore_export
+    from lantern.library.export import is_export
+    from lantern.library.restore import restore_export
 
     report = ImportReport()
     cache = LibraryCache.load()

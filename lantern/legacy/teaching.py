@@ -99,11 +99,13 @@ def _debate(ctx: PageContext, start: int, end: int) -> str:
             ledger.take(line, "debate.proposition")
         elif line.is_image:
             ledger.block(line, "image_alt")
-        elif page.propositions and not re.match(r"^[A-Z][A-Z\s]+$", text):
-            # A proposition's second paragraph.
+        elif page.propositions and text[:1].islower():
+            # A proposition that runs on into a second paragraph.
             number, previous = page.propositions[-1]
             page.propositions[-1] = (number, f"{previous} {text}")
             ledger.take(line, "debate.proposition")
+        elif page.propositions:
+            ledger.block(line, "debate.note")
         else:
             if not title and len(text) < 100:
                 title = text

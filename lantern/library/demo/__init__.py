@@ -12,8 +12,8 @@ def load_demo(*, force: bool = False) -> bool:
 
     Touches the database. Returns whether it was loaded.
     """
-    from lantern.library.exchange import restore_export
     from lantern.library.models import Entry
+    from lantern.library.restore import restore_export
 
     if Entry.objects.exists() and not force:
         return False

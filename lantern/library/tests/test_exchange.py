@@ -10,7 +10,7 @@ import pytest
 
 from lantern.legacy.services import import_files
 from lantern.legacy.tests.helpers import PAGES
-from lantern.library.exchange import export_library, write_export
+from lantern.library.export import export_library, write_export
 from lantern.library.models import (
     Access,
     CountryProfile,

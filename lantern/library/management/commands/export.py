@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from lantern.core.setup import prepare_database
-from lantern.library.exchange import export_library, write_export
+from lantern.library.export import export_library, write_export
 from lantern.library.models import Country
 
 

@@ -1,8 +1,7 @@
-"""The Lantern JSON export (docs/export-format.md): writing the library out, and
-restoring it from such a file.
+"""Restoring a Lantern JSON export (docs/export-format.md) into the library.
 
-`export_library()` reads the database; `restore_export()` writes it, in one
-transaction per file, so a file with a bad record changes nothing.
+One transaction per file, so a file with a bad record changes nothing; every error
+names the record (`entries[3].countries: unknown country 'ZZ'`).
 """
 
 from __future__ import annotations
@@ -14,11 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.management.color import no_style
 from django.db import connection, transaction
-from django.utils import timezone
 
 from lantern.library.models import (
     Access,
-    Country,
     CountryProfile,
     DatePrecision,
     Entry,
@@ -27,7 +24,6 @@ from lantern.library.models import (
     SourcePage,
     TierPlacement,
     TipSummary,
-    format_partial_date,
 )
 from lantern.library.services import LibraryCache, entry_key
 from lantern.teaching.models import (
@@ -41,269 +37,7 @@ from lantern.teaching.models import (
 if TYPE_CHECKING:
     from lantern.legacy.services import PageResult
 
-FORMAT = "lantern-export"
-VERSION = 1
-
-
-def is_export(data: bytes) -> bool:
-    """Whether a file's bytes are a Lantern JSON export (cheap sniff of the start)."""
-    head = data[:200].lstrip()
-    return head.startswith(b"{") and FORMAT.encode() in data[:400]
-
-
-def _iso(value: dt.date | dt.datetime | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-# ---------------------------------------------------------------------------- export
-
-
-def export_library(*, country: str | None = None) -> dict[str, Any]:
-    """The library (or one country's part of it) as export-format data."""
-    code = country.upper() if country else None
-    countries = Country.objects.prefetch_related("neighbours")
-    entries = Entry.objects.select_related(
-        "publisher", "series", "source_page"
-    ).prefetch_related("accesses", "countries", "topics")
-    helplines = Helpline.objects.select_related("source_page")
-    profiles = CountryProfile.objects.select_related("source_page")
-    pages = SourcePage.objects.all()
-    summaries = TipSummary.objects.select_related("source_page")
-    if code:
-        neighbours = set(
-            Country.neighbours.through.objects.filter(from_country_id=code).values_list(
-                "to_country_id", flat=True
-            )
-        )
-        countries = countries.filter(code__in={code, *neighbours})
-        entries = entries.filter(countries__code=code).distinct()
-        helplines = helplines.filter(country_id=code)
-        profiles = profiles.filter(country_id=code)
-        pages = pages.filter(country_id=code)
-        summaries = summaries.filter(country_id=code)
-    tiers: dict[str, list[dict[str, Any]]] = {}
-    tier_rows = TierPlacement.objects.order_by("country_id", "report_year", "source")
-    if code:
-        tier_rows = tier_rows.filter(country_id=code)
-    for tier in tier_rows:
-        tiers.setdefault(tier.country_id, []).append(
-            {"year": tier.report_year, "tier": tier.tier, "source": tier.source}
-        )
-    data: dict[str, Any] = {
-        "format": FORMAT,
-        "version": VERSION,
-        "exported_at": timezone.now().isoformat(),
-        "scope": {"country": code} if code else {},
-        "countries": [_country(c) for c in countries.order_by("code")],
-        "profiles": [
-            _profile(p, tiers.get(p.country_id, []))
-            for p in profiles.order_by("country")
-        ],
-        "helplines": [_helpline(h) for h in helplines.order_by("id")],
-        "entries": [_entry(e) for e in entries.order_by("id")],
-        "pages": [_page(p) for p in pages.order_by("key")],
-        "tip_summaries": [
-            _tip_summary(t) for t in summaries.order_by("country", "report_year")
-        ],
-        "teaching": _teaching()
-        if not code
-        else {"links": [], "propositions": [], "lesson_plans": [], "guidance": []},
-    }
-    return data
-
-
-def _country(c: Country) -> dict[str, Any]:
-    return {
-        "code": c.code,
-        "alpha3": c.alpha3,
-        "numeric": c.numeric,
-        "name": c.name,
-        "official_name": c.official_name,
-        "region": c.region,
-        "region_code": c.region_code,
-        "sub_region": c.sub_region,
-        "sub_region_code": c.sub_region_code,
-        "calling_code": c.calling_code,
-        "neighbours": sorted(n.code for n in c.neighbours.all()),
-    }
-
-
-def _profile(p: CountryProfile, history: list[dict[str, Any]]) -> dict[str, Any]:
-    return {
-        "country": p.country_id,
-        "official_name": p.official_name,
-        "background": p.background,
-        "background_source": p.background_source,
-        "background_year": p.background_year,
-        "background_is_summary": p.background_is_summary,
-        "tip": {
-            "summary": p.tip_summary,
-            "source": p.tip_source,
-            "report_year": p.tip_report_year,
-            "report_month": p.tip_report_month,
-            "tier": p.tip_tier,
-            "links": p.tip_links,
-            "is_summary": p.tip_is_summary,
-        },
-        "tier_history": history,
-        "source_page": p.source_page.key if p.source_page else None,
-    }
-
-
-def _helpline(h: Helpline) -> dict[str, Any]:
-    return {
-        "id": h.pk,
-        "country": h.country_id,
-        "organisation": h.organisation,
-        "number": h.number_raw,
-        "country_code": h.country_code_raw,
-        "e164": h.e164,
-        "is_valid": h.is_valid,
-        "is_short_code": h.is_short_code,
-        "problem": h.problem,
-        "notes": h.notes,
-        "last_verified": _iso(h.last_verified),
-        "source_entry": h.source_entry_id,
-        "source_page": h.source_page.key if h.source_page else None,
-    }
-
-
-def _access(a: Access) -> dict[str, Any]:
-    return {
-        "date": _iso(a.accessed_on),
-        "raw": a.raw,
-        "url": a.url,
-        "problem": a.problem,
-        "origin": a.origin,
-        "checked_at": _iso(a.checked_at),
-        "outcome": a.outcome,
-        "http_status": a.http_status,
-        "final_url": a.final_url,
-        "excerpt_found": a.excerpt_found,
-    }
-
-
-def _entry(e: Entry) -> dict[str, Any]:
-    countries = sorted(c.code for c in e.countries.all())
-    if e.primary_country_id in countries:
-        countries.remove(e.primary_country_id)
-        countries.insert(0, e.primary_country_id)
-    return {
-        "id": e.pk,
-        "title": e.title,
-        "format": e.format,
-        "authors": e.authors,
-        "publisher": {"name": e.publisher.name, "kind": e.publisher.kind}
-        if e.publisher
-        else None,
-        "source_line": e.source_line,
-        "place": e.place,
-        "published": {
-            "raw": e.published_raw,
-            "date": format_partial_date(e.published_date, e.published_precision)
-            or None,
-            "precision": e.published_precision,
-        },
-        "url": e.url,
-        "other_urls": e.other_urls,
-        "accesses": [
-            _access(a) for a in sorted(e.accesses.all(), key=lambda a: a.position)
-        ],
-        "page": e.page_ref,
-        "notes": e.notes,
-        "archived_copy_note": e.archived_copy_note,
-        "archived_copy_url": e.archived_copy_url,
-        "excerpt": e.excerpt,
-        "excerpt_is_summary": e.excerpt_is_summary,
-        "section": e.section,
-        "collection": e.collection,
-        "countries": countries,
-        "topics": sorted(t.slug for t in e.topics.all()),
-        "language": e.language,
-        "series": {"slug": e.series.slug, "edition_year": e.edition_year}
-        if e.series
-        else None,
-        "provenance": {
-            "origin": e.origin,
-            "page": e.source_page.key if e.source_page else None,
-            "file": e.source_page.file_path if e.source_page else "",
-            "first_line": e.first_line,
-            "last_line": e.last_line,
-            "position": e.position,
-            "key": e.key,
-        },
-        "created_at": _iso(e.created_at),
-        "updated_at": _iso(e.updated_at),
-    }
-
-
-def _page(p: SourcePage) -> dict[str, Any]:
-    return {
-        "key": p.key,
-        "file": p.file_path,
-        "kind": p.kind,
-        "rendering": p.rendering,
-        "title": p.title,
-        "country": p.country_id,
-        "topic": p.topic.slug if p.topic else None,
-        "part": p.part,
-        "content_hash": p.content_hash,
-        "line_count": p.line_count,
-        "blocks": p.blocks,
-        "unparsed": p.unparsed,
-        "warnings": p.warnings,
-    }
-
-
-def _tip_summary(t: TipSummary) -> dict[str, Any]:
-    return {
-        "country": t.country_id,
-        "report_year": t.report_year,
-        "tier": t.tier,
-        "tier_line": t.tier_line,
-        "summary": t.summary,
-        "recommendations": t.recommendations,
-        "source_page": t.source_page.key if t.source_page else None,
-    }
-
-
-def _teaching() -> dict[str, Any]:
-    def key(page: SourcePage | None) -> str | None:
-        return page.key if page else None
-
-    return {
-        "links": [
-            {"title": r.title, "url": r.url, "description": r.description, "menu": r.menu,
-             "position": r.position, "source_page": key(r.source_page)}
-            for r in ResourceLink.objects.select_related("source_page").order_by("id")
-        ],
-        "propositions": [
-            {"number": d.number, "text": d.text, "source_page": key(d.source_page)}
-            for d in DebateProposition.objects.select_related("source_page").order_by("id")
-        ],
-        "lesson_plans": [
-            {"title": lp.title, "unit_topic": lp.unit_topic, "grade_level": lp.grade_level,
-             "objectives": lp.objectives, "fields": lp.fields,
-             "source_page": key(lp.source_page)}
-            for lp in LessonPlan.objects.select_related("source_page").order_by("id")
-        ],
-        "guidance": [
-            {"audience": g.audience, "heading": g.heading, "paragraphs": g.paragraphs,
-             "topics_mentioned": g.topics_mentioned}
-            for g in Guidance.objects.order_by("id")
-        ],
-    }  # fmt: skip
-
-
-def write_export(data: dict[str, Any], path: Path | None) -> str:
-    """Serialise export data; write it to `path` when given. Returns the text."""
-    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    if path is not None:
-        path.write_text(text, encoding="utf-8")
-    return text
-
-
-# --------------------------------------------------------------------------- restore
+from lantern.library.export import FORMAT, VERSION
 
 
 class ExportError(ValueError):
