@@ -209,16 +209,7 @@ def _parse_intro(ctx: PageContext, lines: list[Line], profile: ParsedProfile) ->
         # a short line that is no sentence is not background or TIP text: unparsed
     if page.kind != KIND_COUNTRY:
         # Street-children and archive pages carry a background but no TIP summary.
-        for line in paragraphs:
-            text = line.text
-            cite = P.FACTBOOK_CITE.search(text)
-            if cite:
-                profile.background_source = _factbook_source(cite["source"])
-                profile.background_year = int(cite["year"]) if cite["year"] else None
-                text = text[: cite.start()].strip()
-            if text:
-                profile.background.append(text)
-            ledger.take(line, "profile.background")
+        _take_background(ctx, paragraphs, profile)
         return
 
     tail_at = next(
@@ -244,16 +235,7 @@ def _parse_intro(ctx: PageContext, lines: list[Line], profile: ParsedProfile) ->
     tip_end = (
         tail_at + 1 if tail_at is not None and tail_at >= tip_start else len(paragraphs)
     )
-    for line in paragraphs[:tip_start]:
-        text = line.text
-        cite = P.FACTBOOK_CITE.search(text)
-        if cite:
-            profile.background_source = _factbook_source(cite["source"])
-            profile.background_year = int(cite["year"]) if cite["year"] else None
-            text = text[: cite.start()].strip()
-        if text:
-            profile.background.append(text)
-        ledger.take(line, "profile.background")
+    _take_background(ctx, paragraphs[:tip_start], profile)
     for line in paragraphs[tip_start:tip_end]:
         text = line.text
         tail = P.TIP_TAIL.search(text)
@@ -276,6 +258,22 @@ def _parse_intro(ctx: PageContext, lines: list[Line], profile: ParsedProfile) ->
             profile.tip_links.extend(_link_sentence(line.text, line))
             ledger.take(line, "profile.tip_links", keep_text=True)
         # anything else after the TIP source stays unparsed
+
+
+def _take_background(
+    ctx: PageContext, paragraphs: list[Line], profile: ParsedProfile
+) -> None:
+    """Background paragraphs, with the Factbook citation ending the last one."""
+    for line in paragraphs:
+        text = line.text
+        cite = P.FACTBOOK_CITE.search(text)
+        if cite:
+            profile.background_source = _factbook_source(cite["source"])
+            profile.background_year = int(cite["year"]) if cite["year"] else None
+            text = text[: cite.start()].strip()
+        if text:
+            profile.background.append(text)
+        ctx.ledger.take(line, "profile.background")
 
 
 def _is_prose(text: str) -> bool:
