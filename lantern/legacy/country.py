@@ -358,6 +358,7 @@ def _parse_boilerplate(
             j > start
             and boiler.get(start) == "caution"
             and not any(k < j and v != "caution" for k, v in boiler.items())
+            and _is_prose(line.text)
         ):
             ledger.block(line, "caution")
         # anything else stays unparsed
@@ -389,9 +390,14 @@ def _help_number(text: str) -> tuple[str, str, str] | None:
 
 
 def _parse_help(ctx: PageContext, lines: list[Line]) -> None:
-    """Agency, phone and country-code lines after `HELP for Victims`."""
+    """Agency, phone and country-code lines after `HELP for Victims`.
+
+    An agency line starts a group; each number under it is one help-line (a line may
+    hold several, `021 214 157 / 021 214 158`); a country-code line applies to the
+    group's numbers."""
     page, ledger = ctx.page, ctx.ledger
     current: ParsedHelpline | None = None
+    group: list[ParsedHelpline] = []
     for line in lines:
         text = line.text
         if ledger.is_taken(line):
@@ -402,23 +408,31 @@ def _parse_help(ctx: PageContext, lines: list[Line]) -> None:
             if current is None:
                 current = ParsedHelpline("", "", line=line.no)
                 page.helplines.append(current)
-            current.country_code = code["code"].strip()
+                group = [current]
+            for helpline in group:
+                helpline.country_code = code["code"].strip()
             continue
         number = _help_number(text)
         if number is not None:
             label, digits, after = number
             ledger.take(line, "helpline.number")
-            if current is None or current.number:
-                current = ParsedHelpline(label, "", line=line.no)
-                page.helplines.append(current)
-            current.number = digits
-            extra = " ".join(
-                x for x in (label if current.organisation else "", after) if x
-            )
-            if not current.organisation and label:
-                current.organisation = label
-            if extra:
-                current.notes = f"{current.notes} {extra}".strip()
+            for part in _split_numbers(digits):
+                if current is None or current.number:
+                    organisation = label or (current.organisation if current else "")
+                    current = ParsedHelpline(organisation, "", line=line.no)
+                    if current.organisation != (
+                        group[0].organisation if group else None
+                    ):
+                        group = []
+                    page.helplines.append(current)
+                    group.append(current)
+                current.number = part
+                if not current.organisation and label:
+                    current.organisation = label
+                elif label and label != current.organisation:
+                    current.notes = f"{label} {current.notes}".strip()
+                if after:
+                    current.notes = f"{current.notes} {after}".strip()
             continue
         if len(text) <= 160:
             ledger.take(line, "helpline.organisation")
@@ -427,9 +441,20 @@ def _parse_help(ctx: PageContext, lines: list[Line]) -> None:
             else:
                 current = ParsedHelpline(text, "", line=line.no)
                 page.helplines.append(current)
+                group = [current]
         elif current is not None:
             ledger.take(line, "helpline.notes")
             current.notes = f"{current.notes} {text}".strip()
+
+
+def _split_numbers(text: str) -> list[str]:
+    """`0800 11 22 33 / 0800 11 22 44` → both numbers; one number stays whole."""
+    parts = [
+        p.strip() for p in re.split(r"\s+(?:/|or|,|;)\s+|\s*;\s*", text) if p.strip()
+    ]
+    if len(parts) > 1 and all(sum(ch.isdigit() for ch in p) >= 3 for p in parts):
+        return parts
+    return [text]
 
 
 def _set_identity(ctx: PageContext) -> None:

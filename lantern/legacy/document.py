@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -118,24 +119,36 @@ def _normalise(text: str) -> str:
 # A line that must stand alone in any rendering: never joined to a neighbour.
 _STANDALONE = re.compile(
     r"^(\[\s*accessed\b|\[page\b|note\s*::|\*{2,}|https?://|www\.|country code\s*:|"
-    r"help for victims|caution\s*:|main menu$|street children$|archives?\b)",
+    r"help for victims|caution\s*:|main menu$|street children$|archives?\b|"
+    r"\d{1,3}[.)]\s|[•·▪*–-]\s)",
     re.IGNORECASE,
 )
 
 
 def _wrap_width(texts: list[str]) -> int:
-    """The column a hard-wrapped text was wrapped at, or 0 if it is not hard-wrapped."""
+    """The column a hard-wrapped text was wrapped at, or 0 if it is not hard-wrapped.
+
+    Judged from the lines that another line follows directly (the wrapped ones): their
+    length, near the 95th percentile, is the wrap width; a text with many lines much
+    longer than that is not wrapped.
+    """
     lengths = [len(t) for t in texts if t]
     if len(lengths) < 8:
         return 0
-    longest = max(lengths)
-    if longest > 110:
+    followed = sorted(
+        len(t)
+        for t, nxt in pairwise(texts)
+        if t and nxt and not _STANDALONE.match(nxt) and not _STANDALONE.match(t)
+    )
+    if len(followed) < 4:
         return 0
-    near = [n for n in lengths if n >= longest - 20]
-    # Wrapped text has many lines that nearly fill the width.
-    if len(near) < max(4, len(lengths) // 8):
+    width = followed[int(0.95 * (len(followed) - 1))]
+    if width > 100 or width < 30:
         return 0
-    return longest
+    too_long = sum(1 for n in lengths if n > width + 10)
+    if too_long > max(2, len(lengths) // 20):
+        return 0
+    return width
 
 
 # Lines that are complete in themselves: nothing continues them.

@@ -248,7 +248,7 @@ def find_entry_starts(
             nxt is not None
             and kinds[nxt] is None
             and P.is_title_like(line.text)
-            and not P.ends_like_sentence(line.text)
+            and not P.ends_with_full_stop(line.text)
             and P.is_strict_source(lines[nxt].text)
             and not _inside_head(starts, j)
             and not _inside_head(starts, nxt)
@@ -283,7 +283,7 @@ def _head_before(
     if link1 and P.is_title_like(lines[p1].text):
         return p1, None
     if P.is_source_like(lines[p1].text) and has_p2 and P.is_title_like(lines[p2].text):
-        prose = P.ends_like_sentence(lines[p2].text) and not external_link(lines[p2])
+        prose = P.ends_with_full_stop(lines[p2].text) and not external_link(lines[p2])
         if not prose:
             return p2, p1
     return p1, None

@@ -233,12 +233,15 @@ def detect_kind(lines: list[Line]) -> str:
         return KIND_ARCHIVE if continued else KIND_STREET
     if continued:
         return KIND_ARCHIVE
-    if any(P.COVERAGE.match(t) for t in head) or (
+    if any(P.COVERAGE.match(t) for t in head):
+        return KIND_COUNTRY
+    teachers = any(P.TEACHERS_HEADER.match(t) for t in head)
+    if not teachers and (
         any(P.SITE_TITLE.match(t) for t in head)
         and sum(1 for t in texts if P.ACCESSED.search(t)) >= 1
     ):
         return KIND_COUNTRY
-    if any(P.TEACHERS_HEADER.match(t) for t in head) or any(
+    if teachers or any(
         re.match(r"^(debate topics|lesson plans?)\b", t, re.I) for t in head
     ):
         labels = [lab for t in texts if (lab := lesson_label(t))]

@@ -141,6 +141,12 @@ def ends_like_sentence(text: str) -> bool:
     )
 
 
+def ends_with_full_stop(text: str) -> bool:
+    """Prose ends with a full stop; a title may end with "?" or "!" but seldom "."."""
+    text = text.strip()
+    return bool(re.search(r"\.[\"”’')\]]*$", text)) and ends_like_sentence(text)
+
+
 def is_source_like(text: str) -> bool:
     """Could this line be an entry's source line ("Publisher, City, Date")?"""
     text = text.strip()
@@ -175,7 +181,10 @@ def is_strict_source(text: str) -> bool:
     if trailing.date is None:
         return False
     head = text[: trailing.start].strip()
-    return trailing.precision != "year" or head.endswith(",") or not head
+    if trailing.precision == "year":
+        # A bare "1929" may be a short phone number as well as a year.
+        return head.endswith(",")
+    return True
 
 
 def is_title_like(text: str) -> bool:
@@ -185,7 +194,7 @@ def is_title_like(text: str) -> bool:
         return False
     if is_accessed_line(text) or is_url_line(text) or PAGE_REF.match(text):
         return False
-    return not (ends_like_sentence(text) and len(text) > 120)
+    return not (ends_with_full_stop(text) and len(text) > 120)
 
 
 def repair_letter_spacing(text: str) -> str:

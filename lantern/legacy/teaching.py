@@ -120,7 +120,9 @@ def _lesson_plan(ctx: PageContext, start: int, end: int) -> None:
     plan = ParsedLessonPlan()
     current: dict[str, str] | None = None
     pending_number = ""
+    previous: Line | None = None
     for line in ctx.lines[start:end]:
+        previous, line_before = line, previous
         text = line.text
         if re.fullmatch(r"\d{1,2}[.)]", text) and current is not None:
             # A number in one table cell, its item in the next.
@@ -151,7 +153,14 @@ def _lesson_plan(ctx: PageContext, start: int, end: int) -> None:
             current["value"] = f"{current['value']}\n{text}".strip()
             ledger.take(line, "lesson.objective")
         elif current is not None:
-            current["value"] = f"{current['value']}\n{text}".strip()
+            # A line right under the previous one continues it (a wrapped value);
+            # after a blank line it starts a new paragraph of the value.
+            adjacent = line_before is not None and line.no == line_before.last + 1
+            joiner = " " if adjacent else "\n"
+            current["value"] = f"{current['value']}{joiner}{text}".strip()
+            in_objectives = "objective" in current["label"].lower() and plan.objectives
+            if in_objectives and adjacent and not numbered:
+                plan.objectives[-1] = f"{plan.objectives[-1]} {text}"
             ledger.take(line, "lesson.field")
         elif line.is_image:
             ledger.block(line, "image_alt")
