@@ -459,6 +459,12 @@ def _split_numbers(text: str) -> list[str]:
 
 def _set_identity(ctx: PageContext) -> None:
     page = ctx.page
+    if not page.country and ctx.doc.title:
+        # Last resort: the HTML <title> ("Peru", "Human Trafficking - Peru").
+        title = ctx.doc.title
+        page.country = ctx.country_of(title) or ctx.country_of(
+            re.split(r"\s[-–:|]\s", title)[-1]
+        )
     code = page.country
     if page.kind == KIND_COUNTRY:
         name = code or ""

@@ -216,3 +216,19 @@ def test_dry_run_writes_nothing(tmp_path: Path) -> None:
     assert report.total("entries") == 2
     assert not SourcePage.objects.exists()
     assert not Entry.objects.exists()
+
+
+def test_html_title_names_the_country_when_the_page_does_not(tmp_path: Path) -> None:
+    html = """<html><head><title>Human Trafficking - Ecuador</title></head><body>
+<p>Human Trafficking &amp; Modern-day Slavery</p>
+<p>Published reports &amp; articles from 2000 to 2025</p>
+<p><a href="http://news.example.ec/1">Flower farm workers paid in vouchers</a></p>
+<p>El Comercio, Quito, 3 June 2012</p>
+<p>[accessed 9 June 2012]</p>
+<p>Workers said the vouchers could only be spent at the company store.</p>
+</body></html>"""
+    path = tmp_path / "page.htm"
+    path.write_text(html, encoding="utf-8")
+    report = import_files([path])
+    assert report.pages[0].country == "EC"
+    assert SourcePage.objects.get().key == "country:EC"
