@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,7 @@ from lantern.core.text import fold
 from lantern.legacy.document import decode
 from lantern.legacy.entries import ParsedEntry
 from lantern.legacy.parser import PARSER_VERSION, ParsedPage, parse_page
+from lantern.legacy.report import ImportReport, PageResult, result_from_parsed
 from lantern.library.models import (
     Access,
     CountryProfile,
@@ -51,81 +51,6 @@ from lantern.teaching.models import (
 )
 
 PAGE_SUFFIXES = {".htm", ".html", ".txt", ".text", ".shtml", ""}
-
-
-@dataclass
-class PageResult:
-    """What importing one file did."""
-
-    path: str
-    status: str  # created | updated | unchanged | error | parsed (dry run)
-    kind: str = ""
-    key: str = ""
-    country: str = ""
-    entries_created: int = 0
-    entries_updated: int = 0
-    entries_unchanged: int = 0
-    entries_removed: int = 0
-    current: int = 0
-    archive: int = 0
-    accesses: int = 0
-    helplines: int = 0
-    unparsed: list[dict[str, Any]] = field(default_factory=list)
-    warnings: list[dict[str, Any]] = field(default_factory=list)
-    error: str = ""
-
-    @property
-    def entries(self) -> int:
-        return self.current + self.archive
-
-
-@dataclass
-class ImportReport:
-    pages: list[PageResult] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[PageResult]:
-        return [p for p in self.pages if p.status == "error"]
-
-    def total(self, name: str) -> int:
-        return sum(int(getattr(p, name)) for p in self.pages)
-
-    @property
-    def unparsed_count(self) -> int:
-        return sum(len(p.unparsed) for p in self.pages)
-
-    def summary(self) -> str:
-        """One line: `pages 1 (country 1) · entries 15 (current 2, archive 13; …) · …`."""
-        ok = [p for p in self.pages if p.status != "error"]
-        kinds = Counter(p.kind for p in ok)
-        statuses = Counter(p.status for p in ok)
-        kind_text = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items()))
-        status_text = ", ".join(f"{s} {n}" for s, n in sorted(statuses.items()))
-        changes = [
-            f"{label} {n}"
-            for label, n in (
-                ("created", self.total("entries_created")),
-                ("updated", self.total("entries_updated")),
-                ("unchanged", self.total("entries_unchanged")),
-                ("removed", self.total("entries_removed")),
-            )
-            if n
-        ]
-        parts = [
-            f"pages {len(ok)}" + (f" ({kind_text}; {status_text})" if ok else ""),
-            f"entries {self.total('entries')} (current {self.total('current')}, "
-            f"archive {self.total('archive')}"
-            + (f"; {', '.join(changes)})" if changes else ")"),
-            f"accesses {self.total('accesses')}",
-            f"help-lines {self.total('helplines')}",
-            f"unparsed {self.unparsed_count}",
-        ]
-        unknown = sum(1 for p in ok if p.kind == "unknown")
-        if unknown:
-            parts.append(f"not recognised {unknown}")
-        if self.errors:
-            parts.append(f"errors {len(self.errors)}")
-        return " · ".join(parts)
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
@@ -206,36 +131,20 @@ def import_page(
         file_name=str(path),
     )
     if dry_run:
-        return _result_from_parsed(str(path), parsed, "parsed")
+        return result_from_parsed(str(path), parsed, "parsed")
     existing = SourcePage.objects.filter(key=parsed.key).first()
     if (
         existing is not None
         and existing.content_hash == parsed.content_hash
         and existing.parser_version == PARSER_VERSION
     ):
-        result = _result_from_parsed(str(path), parsed, "unchanged")
+        result = result_from_parsed(str(path), parsed, "unchanged")
         result.entries_unchanged = existing.entries.count()
         if existing.file_path != str(path):
             SourcePage.objects.filter(pk=existing.pk).update(file_path=str(path))
         return result
     with transaction.atomic():
         return store_page(path, data, parsed, cache=cache, existing=existing)
-
-
-def _result_from_parsed(path: str, parsed: ParsedPage, status: str) -> PageResult:
-    return PageResult(
-        path=path,
-        status=status,
-        kind=parsed.kind,
-        key=parsed.key,
-        country=parsed.country or "",
-        current=sum(1 for e in parsed.entries if e.section == "current"),
-        archive=sum(1 for e in parsed.entries if e.section == "archive"),
-        accesses=sum(len(e.accesses) for e in parsed.entries),
-        helplines=len([h for h in parsed.helplines if h.number or h.organisation]),
-        unparsed=list(parsed.unparsed),
-        warnings=list(parsed.warnings),
-    )
 
 
 def store_page(
@@ -247,9 +156,7 @@ def store_page(
     existing: SourcePage | None,
 ) -> PageResult:
     """Write a parsed page and everything on it. Call inside a transaction."""
-    result = _result_from_parsed(
-        str(path), parsed, "updated" if existing else "created"
-    )
+    result = result_from_parsed(str(path), parsed, "updated" if existing else "created")
     country = cache.countries.get(parsed.country or "")
     topic = cache.topic_for_title(parsed.topic_title) if parsed.topic_title else None
     title = parsed.title

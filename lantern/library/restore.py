@@ -35,7 +35,7 @@ from lantern.teaching.models import (
 )
 
 if TYPE_CHECKING:
-    from lantern.legacy.services import PageResult
+    from lantern.legacy.report import PageResult
 
 from lantern.library.export import FORMAT, VERSION
 
@@ -84,7 +84,7 @@ def _partial_date(value: Any, precision: str, where: str) -> dt.date | None:
 
 def restore_export(path: Path, data: bytes, *, dry_run: bool = False) -> PageResult:
     """Restore a Lantern export file. One transaction: all of it, or nothing."""
-    from lantern.legacy.services import PageResult
+    from lantern.legacy.report import PageResult
 
     result = PageResult(str(path), "error", kind="export")
     try:

@@ -9,7 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from lantern.core.setup import prepare_database
-from lantern.legacy.services import PageResult, expand_paths, import_files
+from lantern.legacy.report import PageResult
+from lantern.legacy.services import expand_paths, import_files
 
 
 class Command(BaseCommand):
