@@ -379,6 +379,8 @@ def _help_number(text: str) -> tuple[str, str, str] | None:
     however short, so that a wrong one is kept and flagged rather than lost."""
     if re.fullmatch(r"\+?[\d\s().\-/]*\d[\d\s().\-/]*", text):
         return "", text.strip(), ""
+    if re.fullmatch(r"\+?\d[\d\s\-]{2,}[A-Z]{3,}", text.strip()):
+        return "", text.strip(), ""  # a vanity number: 1800 FISCALIA
     match = _NUMBER_LINE.match(text)
     if match and sum(ch.isdigit() for ch in match["number"]) >= 3:
         return (
@@ -389,15 +391,30 @@ def _help_number(text: str) -> tuple[str, str, str] | None:
     return None
 
 
+_CONTACT = re.compile(
+    r"^(?:e-?mail|web(?:site)?|internet|url|fax)\s*:|@[\w-]+\.|^(?:https?://|www\.)",
+    re.IGNORECASE,
+)
+
+
 def _parse_help(ctx: PageContext, lines: list[Line]) -> None:
     """Agency, phone and country-code lines after `HELP for Victims`.
 
-    An agency line starts a group; each number under it is one help-line (a line may
-    hold several, `021 214 157 / 021 214 158`); a country-code line applies to the
-    group's numbers."""
+    Each agency line starts a group; each number under it is one help-line (a line
+    may hold several, `021 214 157 / 021 214 158`, or an agency and its number,
+    `CHILDLINE - Toll Free Call 1098`); a country-code line applies to the group's
+    numbers; e-mail and web lines are notes of the help-line above them."""
+    from lantern.library.phones import find_hotline_numbers, find_numbers
+
     page, ledger = ctx.page, ctx.ledger
     current: ParsedHelpline | None = None
     group: list[ParsedHelpline] = []
+
+    def start(organisation: str, line: Line) -> ParsedHelpline:
+        helpline = ParsedHelpline(organisation[:300], "", line=line.no)
+        page.helplines.append(helpline)
+        return helpline
+
     for line in lines:
         text = line.text
         if ledger.is_taken(line):
@@ -406,11 +423,14 @@ def _parse_help(ctx: PageContext, lines: list[Line]) -> None:
         if code:
             ledger.take(line, "helpline.country_code")
             if current is None:
-                current = ParsedHelpline("", "", line=line.no)
-                page.helplines.append(current)
+                current = start("", line)
                 group = [current]
             for helpline in group:
                 helpline.country_code = code["code"].strip()
+            continue
+        if _CONTACT.search(text) and current is not None:
+            ledger.take(line, "helpline.notes")
+            current.notes = f"{current.notes} {text}".strip()
             continue
         number = _help_number(text)
         if number is not None:
@@ -418,13 +438,12 @@ def _parse_help(ctx: PageContext, lines: list[Line]) -> None:
             ledger.take(line, "helpline.number")
             for part in _split_numbers(digits):
                 if current is None or current.number:
-                    organisation = label or (current.organisation if current else "")
-                    current = ParsedHelpline(organisation, "", line=line.no)
-                    if current.organisation != (
-                        group[0].organisation if group else None
-                    ):
+                    # More numbers for the agency above; a label ("Hotline:") is a note.
+                    agency = group[0].organisation if group else ""
+                    organisation = agency or label
+                    current = start(organisation, line)
+                    if group and current.organisation != group[0].organisation:
                         group = []
-                    page.helplines.append(current)
                     group.append(current)
                 current.number = part
                 if not current.organisation and label:
@@ -436,12 +455,15 @@ def _parse_help(ctx: PageContext, lines: list[Line]) -> None:
             continue
         if len(text) <= 160:
             ledger.take(line, "helpline.organisation")
-            if current is not None and not current.number and current.organisation:
-                current.organisation = f"{current.organisation}, {text}"
-            else:
-                current = ParsedHelpline(text, "", line=line.no)
-                page.helplines.append(current)
-                group = [current]
+            current = start(text, line)
+            group = [current]
+            # An agency line that carries its own number.
+            inline = find_hotline_numbers(text) or find_numbers(text)
+            for k, found in enumerate(inline):
+                if k:
+                    current = start(text, line)
+                    group.append(current)
+                current.number = found
         elif current is not None:
             ledger.take(line, "helpline.notes")
             current.notes = f"{current.notes} {text}".strip()

@@ -15,11 +15,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from lantern.core.dates import parse_date
+from lantern.core.dates import parse_date, parse_trailing_date
 from lantern.core.text import clean_space
 from lantern.legacy import patterns as P
 from lantern.legacy.document import Line, Link
 from lantern.legacy.ledger import Ledger
+from lantern.library.publishers import looks_like_publisher
 
 
 @dataclass
@@ -138,9 +139,10 @@ def _flattened_pieces(line: Line) -> list[str] | None:
     head = text[: tokens[0].start()].strip()
     has_access = any(P.ACCESSED.match(t.group(0)) for t in tokens)
     if not has_access:
-        # A URL quoted in running prose is not an anchor; after a source it is.
+        # A URL quoted in running prose is not an anchor; after a source line that
+        # ends with its date ("Agency, City, 01/01/2001  www…") it is.
         head_parts = re.split(r"\s{2,}", head)
-        if not head or not P.is_source_like(head_parts[-1]):
+        if not head or parse_trailing_date(head_parts[-1]).date is None:
             return None
     pieces = [p.strip() for p in re.split(r"\s{2,}", head) if p.strip()] if head else []
     if len(pieces) > 2:
@@ -224,6 +226,10 @@ def find_entry_starts(
         run_start = i
         while i < len(lines) and kinds[i] is not None and not barrier(i):
             i += 1
+        only_urls = all(kinds[k] == "url" for k in range(run_start, i))
+        if only_urls and i < len(lines) and _is_help_detail(lines[i].text):
+            # An agency's web address followed by its phone number: a help-line.
+            continue
         title, source = _head_before(lines, run_start, prev_end, barrier)
         if title is not None:
             starts[title] = source
@@ -263,12 +269,26 @@ def _inside_head(starts: dict[int, int | None], index: int) -> bool:
     return index in starts or index in starts.values()
 
 
+def _is_help_detail(text: str) -> bool:
+    """A phone number, country code or e-mail line: never an entry's title."""
+    return bool(
+        P.COUNTRY_CODE.match(text)
+        or re.fullmatch(
+            r"(?:[A-Za-z ]{0,20}:\s*)?\+?[\d\s().\-/]*\d{3}[\d\s().\-/]*", text
+        )
+        or re.search(r"^e-?mail\s*:|@[\w-]+\.\w", text, re.IGNORECASE)
+    )
+
+
 def _head_before(
     lines: list[Line], run_start: int, floor: int, barrier: Callable[[int], bool]
 ) -> tuple[int | None, int | None]:
     """Title and source indexes just before an anchor run starting at `run_start`."""
     p1 = run_start - 1
     if p1 < floor or barrier(p1):
+        return None, None
+    if _is_help_detail(lines[p1].text):
+        # A web or e-mail line under a help-line number is no entry.
         return None, None
     if lines[p1].no == lines[run_start].no and lines[p1].last == lines[run_start].last:
         # Pieces of a flattened line: the title and source are on that line.
@@ -286,7 +306,34 @@ def _head_before(
         prose = P.ends_with_full_stop(lines[p2].text) and not external_link(lines[p2])
         if not prose:
             return p2, p1
+    if (
+        has_p2
+        and looks_like_publisher(lines[p1].text)
+        and _starts_entry(lines, p2, floor, barrier)
+    ):
+        # A source line with no date ("Human Rights Watch") under a title.
+        return p2, p1
     return p1, None
+
+
+def _starts_entry(
+    lines: list[Line], index: int, floor: int, barrier: Callable[[int], bool]
+) -> bool:
+    """Whether a title-like line stands where an entry may begin: after a heading,
+    the zone's start or a paragraph of prose that ends the previous entry."""
+    text = lines[index].text
+    if not P.is_title_like(text) or P.ends_with_full_stop(text) or text.endswith(":"):
+        return False
+    before = index - 1
+    if before < floor or barrier(before):
+        return True
+    previous = lines[before].text
+    # After prose that ends the previous entry, or after a help-line's number.
+    return (
+        P.ends_with_full_stop(previous)
+        or _is_help_detail(previous)
+        or (len(previous) <= 40 and re.search(r"\d{3}", previous) is not None)
+    )
 
 
 def build_entries(
@@ -420,9 +467,7 @@ def _take_anchor(
 
 
 def _title_numbers(title: str) -> list[str]:
-    """Help-line numbers named in a title ("… Hotline 0800-2-3232")."""
-    from lantern.library.phones import find_numbers
+    """Help-line numbers a title offers ("… Hotline 0800-2-3232")."""
+    from lantern.library.phones import find_hotline_numbers
 
-    if not P.HELPLINE_WORDS.search(title):
-        return []
-    return find_numbers(title)
+    return find_hotline_numbers(title)

@@ -67,15 +67,46 @@ def check_number(raw: str, region: str, country_code_raw: str = "") -> PhoneChec
     return PhoneCheck(raw, "", False, False, f"not a valid number for {region}", key)
 
 
+_THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+$")
+_YEARS = re.compile(r"^(?:19|20)\d\d(?:\s*[-–/]\s*(?:19|20)?\d\d)?$")
+HOTLINE_WORD = re.compile(
+    r"\b(?:hot[\s-]*line|help[\s-]*line|child[\s-]*line|toll[\s-]*free|free\s*phone|"
+    r"call|dial|tel(?:ephone)?|phone|number|line)\b\W{0,3}",
+    re.IGNORECASE,
+)
+
+
 def find_numbers(text: str) -> list[str]:
-    """Phone-number-like runs in a text, as written ("0800-2-3232", "1098")."""
+    """Phone-number-like runs in a text, as written ("0800-2-3232", "1098").
+
+    Figures are not numbers to call: thousands ("7,000"), years and year ranges
+    ("2005-2006") and runs of fewer than three digits are skipped.
+    """
     found = []
     for match in PHONE_RE.finditer(text):
         candidate = match.group(0).strip(" ().-")
-        digits = digits_of(candidate)
-        # Years and dates are digit runs too; a help-line has at least 3 digits
-        # and is not a bare 4-digit year.
-        if len(digits) < 3 or re.fullmatch(r"(19|20)\d\d", candidate):
+        before = text[: match.start()]
+        after = text[match.end() :]
+        if before.endswith(",") or (after.startswith(",") and after[1:2].isdigit()):
+            continue  # part of "1,500" or "7,000"
+        if _THOUSANDS.match(candidate) or _YEARS.match(candidate):
+            continue
+        if len(digits_of(candidate)) < 3:
             continue
         found.append(candidate)
     return found
+
+
+def find_hotline_numbers(text: str) -> list[str]:
+    """Numbers a text offers to call: those written just after a word such as
+    "Hotline", "Toll Free Call" or "Childline" ("… - Hotline 0800-2-3232")."""
+    numbers = []
+    for word in HOTLINE_WORD.finditer(text):
+        window = text[word.end() : word.end() + 30]
+        first = PHONE_RE.match(window.lstrip(" :-–"))
+        if first is None:
+            continue
+        for number in find_numbers(first.group(0)):
+            if number not in numbers:
+                numbers.append(number)
+    return numbers

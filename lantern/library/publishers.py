@@ -108,6 +108,19 @@ _ORG_WORDS = re.compile(
 _PLACE_HINT = re.compile(r"^(?:[A-Z][\w'’.\-]+(?:\s+[A-Z][\w'’.\-]+){0,3})$")
 
 
+_PARTICLES = frozenset(["of", "the", "and", "for", "on", "in", "de", "del", "la", "le", "des", "du", "&", "-", "–", "of"])
+
+
+def looks_like_publisher(text: str) -> bool:
+    """A short name of an organisation standing alone ("UNICEF Ecuador", "Human
+    Rights Watch"): a few capitalised words, one of them an organisation's."""
+    words = text.strip().split()
+    if not 1 <= len(words) <= 7 or re.search(r"[.!?:;]$|\d", text.strip()):
+        return False
+    capitalised = all(w[:1].isupper() or w.lower() in _PARTICLES for w in words)
+    return capitalised and guess_kind(text) != "other"
+
+
 def looks_like_person(text: str) -> bool:
     text = text.strip()
     return bool(_PERSON.match(text)) and not _ORG_WORDS.search(text)
