@@ -204,7 +204,7 @@ def _parse_intro(ctx: PageContext, lines: list[Line], profile: ParsedProfile) ->
             if alt and not page.country:
                 page.country = ctx.country_of(alt["alt"])
             continue
-        if _is_prose(line.text):
+        if _is_prose(line.text) or P.TIP_LINK_SENTENCE.match(line.text):
             paragraphs.append(line)
         # a short line that is no sentence is not background or TIP text: unparsed
     if page.kind != KIND_COUNTRY:
@@ -302,11 +302,12 @@ def _factbook_source(text: str) -> str:
 
 
 def _link_sentence(text: str, line: Line) -> list[dict[str, str]]:
-    """The "Check out a later country report here …" sentence and its links."""
-    hrefs = [link.href for link in line.links if link.href]
-    if not hrefs:
+    """The "Check out a later country report here …" sentence: one link per "here",
+    with the words it was on; without links (a text rendering), the sentence."""
+    links = [link for link in line.links if link.href]
+    if not links:
         return [{"text": text, "url": ""}]
-    return [{"text": text, "url": href} for href in hrefs]
+    return [{"text": link.text or text, "url": link.href} for link in links]
 
 
 def _parse_boilerplate(

@@ -241,6 +241,16 @@ _SKIP_TAGS = frozenset(
 )
 
 
+def safe_href(href: str) -> str:
+    """A link address worth keeping: web, mail or relative; '' for `javascript:`,
+    `data:` and other schemes a page should never carry into the library."""
+    href = href.strip()
+    scheme = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*):", href)
+    if scheme and scheme.group(1).lower() not in {"http", "https", "mailto", "ftp"}:
+        return ""
+    return href
+
+
 class _Collector:
     """Walks an lxml tree and emits one Line per block of text.
 
@@ -306,12 +316,13 @@ class _Collector:
         self.add_text(element.text)
         for child in element:
             self.walk(child)
-        if tag == "a" and element.get("href"):
+        href = safe_href(element.get("href") or "") if tag == "a" else ""
+        if href:
             joined = "".join(self.parts)
             text = clean_space(
                 joined[link_start:] if link_start <= len(joined) else joined
             )
-            self.links.append(Link(text=text, href=element.get("href", "").strip()))
+            self.links.append(Link(text=text, href=href))
         if block:
             self.flush()
         self.add_text(element.tail)

@@ -287,7 +287,9 @@ def parse_page(
         nonblank=list(doc.nonblank),
     )
     ledger = Ledger()
-    context = PageContext(doc, lines, ledger, page, resolve_country, known_publishers)
+    context = PageContext(
+        doc, lines, ledger, page, resolve_country, known_publishers, file_name
+    )
     if kind in {KIND_COUNTRY, KIND_STREET, KIND_ARCHIVE, KIND_TOPIC}:
         from lantern.legacy.country import parse_country_like
 
@@ -326,6 +328,7 @@ class PageContext:
     page: ParsedPage
     resolve: Resolver
     known_publishers: frozenset[str]
+    file_name: str = ""
 
     def country_of(self, text: str) -> str | None:
         """The country a short text names ("Republic of Peru", "United Mexican States

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from lantern.core.dates import parse_date
 from lantern.core.db import insert_rows
@@ -30,6 +30,7 @@ from lantern.library.models import (
     Access,
     CountryProfile,
     Entry,
+    Helpline,
     SourcePage,
     TierPlacement,
     TipSummary,
@@ -97,6 +98,7 @@ def import_files(
 
     report = ImportReport()
     cache = LibraryCache.load()
+    seen: dict[str, str] = {}  # page key → the file that gave it in this run
     for path in expand_paths(paths):
         try:
             data = path.read_bytes()
@@ -113,7 +115,9 @@ def import_files(
             elif looks_binary(data):
                 result = PageResult(str(path), "error", error="binary data, not a page")
             else:
-                result = import_page(path, data, cache=cache, dry_run=dry_run)
+                result = import_page(
+                    path, data, cache=cache, dry_run=dry_run, seen=seen
+                )
         report.pages.append(result)
         if on_page is not None:
             on_page(result)
@@ -121,7 +125,12 @@ def import_files(
 
 
 def import_page(
-    path: Path, data: bytes, *, cache: LibraryCache, dry_run: bool = False
+    path: Path,
+    data: bytes,
+    *,
+    cache: LibraryCache,
+    dry_run: bool = False,
+    seen: dict[str, str] | None = None,
 ) -> PageResult:
     """Parse one page's bytes and store it. Database only (through `store_page`)."""
     parsed = parse_page(
@@ -132,6 +141,12 @@ def import_page(
     )
     if dry_run:
         return result_from_parsed(str(path), parsed, "parsed")
+    if seen is not None:
+        if parsed.key in seen:
+            result = result_from_parsed(str(path), parsed, "error")
+            result.error = f"the same page ({parsed.key}) as {seen[parsed.key]}; not imported again"
+            return result
+        seen[parsed.key] = str(path)
     existing = SourcePage.objects.filter(key=parsed.key).first()
     if (
         existing is not None
@@ -143,8 +158,14 @@ def import_page(
         if existing.file_path != str(path):
             SourcePage.objects.filter(pk=existing.pk).update(file_path=str(path))
         return result
-    with transaction.atomic():
-        return store_page(path, data, parsed, cache=cache, existing=existing)
+    try:
+        with transaction.atomic():
+            return store_page(path, data, parsed, cache=cache, existing=existing)
+    except (DatabaseError, ValueError) as exc:
+        # The transaction is rolled back: nothing of this file is stored.
+        result = result_from_parsed(str(path), parsed, "error")
+        result.error = f"could not be stored: {exc}"
+        return result
 
 
 def store_page(
@@ -260,20 +281,17 @@ def _store_entries(
     if parsed.collection == "street-children":
         topic_slugs.append("street-children")
 
-    seen_keys: Counter[str] = Counter()
+    all_values = [
+        _entry_values(item, page, position, cache, parsed.collection)
+        for position, item in enumerate(parsed.entries)
+    ]
+    keys = _page_keys(parsed.entries, [v["published_raw"] for v in all_values])
+    by_url = {e.url: e for e in existing.values() if e.url}
     ordered: list[Entry] = []
     creates: list[Entry] = []
     rewrite: list[tuple[Entry, ParsedEntry, list[str]]] = []
     moved: list[Entry] = []
-    for position, item in enumerate(parsed.entries):
-        values = _entry_values(item, page, position, cache, parsed.collection)
-        base_key = entry_key(item.title, values["published_raw"])
-        seen_keys[base_key] += 1
-        key = (
-            base_key
-            if seen_keys[base_key] == 1
-            else f"{base_key}#{seen_keys[base_key]}"
-        )
+    for item, key, values in zip(parsed.entries, keys, all_values, strict=True):
         codes = [c for c in [item.country or page.country_id] if c]
         placement = {k: values.pop(k) for k in ("position", "first_line", "last_line")}
         fingerprint = content_hash(
@@ -292,6 +310,12 @@ def _store_entries(
         )
         values.update(placement)
         entry = existing.pop(key, None) or adoptable.pop(key, None)
+        if entry is None and item.url and item.url in by_url:
+            # Same address, new title or date: the same source, edited on the page.
+            candidate = by_url.pop(item.url)
+            if existing.pop(candidate.key, None) is not None:
+                entry = candidate
+
         if entry is not None and entry.cached_import_hash == fingerprint:
             result.entries_unchanged += 1
             ordered.append(entry)
@@ -385,6 +409,26 @@ def _store_entries(
     return ordered
 
 
+def _page_keys(entries: list[ParsedEntry], dates: list[str]) -> list[str]:
+    """Each entry's identity on its page: folded title and date as written; entries
+    that share those are told apart by what differs (address, source, excerpt), and
+    only identical twins by their order."""
+    bases = [entry_key(e.title, d) for e, d in zip(entries, dates, strict=True)]
+    counts = Counter(bases)
+    keys: list[str] = []
+    seen: Counter[str] = Counter()
+    for entry, base in zip(entries, bases, strict=True):
+        key = base
+        if counts[base] > 1:
+            detail = (
+                entry.url or entry.source_line + "|" + (entry.excerpt[:1] or [""])[0]
+            )
+            key = f"{base}#{content_hash(detail)[:10]}"
+        seen[key] += 1
+        keys.append(key if seen[key] == 1 else f"{key}#{seen[key]}")
+    return keys
+
+
 def _partial(iso: str | None) -> dt.date | None:
     """The date of an ISO date written to its precision (2011, 2011-08, 2011-08-22)."""
     if not iso:
@@ -406,13 +450,14 @@ def _store_helplines(
     cache: LibraryCache,
 ) -> None:
     country = cache.countries[country_code]
+    kept: list[int] = []
     for position, item in enumerate(parsed.helplines):
         if not (item.number or item.organisation):
             continue
         source_entry = (
             entries[item.entry_index] if item.entry_index is not None else None
         )
-        save_helpline(
+        helpline, _ = save_helpline(
             country=country,
             organisation=item.organisation,
             number=item.number,
@@ -422,6 +467,9 @@ def _store_helplines(
             source_page=page,
             position=position,
         )
+        kept.append(helpline.pk)
+    # A number the page no longer lists is no longer offered to readers.
+    Helpline.objects.filter(source_page=page).exclude(pk__in=kept).delete()
 
 
 def _store_profile(page: SourcePage, parsed: ParsedPage, *, country_code: str) -> None:

@@ -33,7 +33,19 @@ def parse_teaching_page(ctx: PageContext) -> None:
         name = _menu(ctx, i, footer)
     take_footer(ctx, footer)
     page.title = name or page.kind.replace("-", " ").capitalize()
-    page.key = f"{page.kind}:{slugify_ascii(name) or page.content_hash[:12]}"
+    # A page's own heading names it; headings every such page shares ("Debate
+    # Topics") do not, and the file name has to.
+    slug = slugify_ascii(name)
+    if not slug or slug in GENERIC_TITLES:
+        stem = ctx.file_name.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        slug = f"{slug}--{slugify_ascii(stem)}" if stem else page.content_hash[:12]
+    page.key = f"{page.kind}:{slug}"
+
+
+GENERIC_TITLES = frozenset(
+    {"resources-for-teachers", "debate-topics", "lesson-plan", "lesson-plans",
+     "teachers-menu", "debate", "menu"}
+)  # fmt: skip
 
 
 def _menu(ctx: PageContext, start: int, end: int) -> str:

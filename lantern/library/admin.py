@@ -34,7 +34,7 @@ from lantern.library.models import (
     Topic,
 )
 from lantern.library.phones import check_number
-from lantern.library.services import entry_key, publisher_key
+from lantern.library.services import entry_key, helpline_key, publisher_key
 
 # ----------------------------------------------------------------------- list filters
 
@@ -486,9 +486,10 @@ class HelplineForm(forms.ModelForm):
             self.instance.is_valid = result.is_valid
             self.instance.is_short_code = result.is_short_code
             self.instance.problem = result.problem
-            self.instance.number_key = result.key
+            key = helpline_key(raw, data.get("organisation") or "")
+            self.instance.number_key = key
             duplicate = Helpline.objects.filter(
-                country=country, number_key=result.key
+                country=country, number_key=key
             ).exclude(pk=self.instance.pk)
             if duplicate.exists():
                 raise forms.ValidationError(

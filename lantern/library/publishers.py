@@ -108,7 +108,26 @@ _ORG_WORDS = re.compile(
 _PLACE_HINT = re.compile(r"^(?:[A-Z][\w'’.\-]+(?:\s+[A-Z][\w'’.\-]+){0,3})$")
 
 
-_PARTICLES = frozenset(["of", "the", "and", "for", "on", "in", "de", "del", "la", "le", "des", "du", "&", "-", "–", "of"])
+_PARTICLES = frozenset(
+    [
+        "of",
+        "the",
+        "and",
+        "for",
+        "on",
+        "in",
+        "de",
+        "del",
+        "la",
+        "le",
+        "des",
+        "du",
+        "&",
+        "-",
+        "–",
+        "of",
+    ]
+)
 
 
 def looks_like_publisher(text: str) -> bool:

@@ -25,7 +25,7 @@ from lantern.library.models import (
     TierPlacement,
     TipSummary,
 )
-from lantern.library.services import LibraryCache, entry_key
+from lantern.library.services import LibraryCache, entry_key, helpline_key
 from lantern.teaching.models import (
     DebateProposition,
     Guidance,
@@ -196,11 +196,7 @@ def _restore(document: dict[str, Any]) -> dict[str, int]:
             "source_entry_id": source_entry,
             "source_page": page_of(record.get("source_page"), f"{where}.source_page"),
         }
-        from lantern.library.phones import digits_of
-
-        number_key = (
-            digits_of(values["number_raw"]) or f"org:{values['organisation']}"[:40]
-        )
+        number_key = helpline_key(values["number_raw"], values["organisation"])
         values["number_key"] = number_key
         clash = Helpline.objects.filter(country_id=code, number_key=number_key)
         if record.get("id") is not None:

@@ -22,7 +22,7 @@ from lantern.library.models import (
     Topic,
     best_placements,
 )
-from lantern.library.phones import check_number
+from lantern.library.phones import check_number, digits_of
 from lantern.library.publishers import COMMON_PUBLISHERS, US_STATES, guess_kind
 from lantern.library.vocabulary import match_series
 
@@ -130,6 +130,12 @@ def tier_for(country_code: str, year: int | None) -> str:
     return best.tier if best else ""
 
 
+def helpline_key(number: str, organisation: str) -> str:
+    """What makes a help-line the same one: its digits, or for an agency listed
+    without a number, its folded name."""
+    return digits_of(number) or f"org:{fold(organisation)}"[:40]
+
+
 def save_helpline(
     *,
     country: Country,
@@ -147,7 +153,7 @@ def save_helpline(
     Returns (helpline, created).
     """
     check = check_number(number, country.code, country_code) if number else None
-    key = check.key if check and check.key else f"org:{fold(organisation)}"[:40]
+    key = helpline_key(number, organisation)
     defaults: dict[str, Any] = {
         "number_raw": number,
         "country_code_raw": country_code,
@@ -166,7 +172,7 @@ def save_helpline(
     for name, value in defaults.items():
         setattr(helpline, name, value)
     if organisation or not helpline.organisation:
-        helpline.organisation = organisation or helpline.organisation
+        helpline.organisation = (organisation or helpline.organisation)[:300]
     if notes:
         helpline.notes = notes
     if source_entry is not None:

@@ -103,3 +103,27 @@ def test_url_quoted_inside_an_excerpt_does_not_start_an_entry() -> None:
     assert len(parsed.entries) == 1
     assert len(parsed.entries[0].excerpt) == 2
     assert parsed.entries[0].excerpt[1].startswith("The full study")
+
+
+def test_javascript_links_are_dropped_and_tip_links_keep_their_words() -> None:
+    from lantern.legacy.tests.helpers import parse_bytes
+
+    html = b"""<html><body>
+<p>Human Trafficking &amp; Modern-day Slavery</p>
+<p>Published reports &amp; articles from 2000 to 2025</p>
+<p>Republic of Chile</p>
+<p>Chile is a destination country for people trafficked for forced labour.
+ - U.S. State Dept Trafficking in Persons Report, June, 2010</p>
+<p>Check out a later country report <a href="http://tip.example/cl">here</a> and possibly
+ a full TIP Report <a href="javascript:alert(1)">here</a></p>
+<p><a href="javascript:alert(2)">Salmon farm workers rescued</a></p>
+<p>El Mostrador, Puerto Montt, 12 May 2014</p>
+<p>[accessed 20 May 2014]</p>
+<p>Workers said their passports were held.</p>
+</body></html>"""
+    parsed = parse_bytes(html, "cl.htm")
+    assert parsed.profile is not None
+    assert parsed.profile.tip_links == [
+        {"text": "here", "url": "http://tip.example/cl"}
+    ]
+    assert parsed.entries[0].url == ""

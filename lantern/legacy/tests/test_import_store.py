@@ -232,3 +232,66 @@ def test_html_title_names_the_country_when_the_page_does_not(tmp_path: Path) -> 
     report = import_files([path])
     assert report.pages[0].country == "EC"
     assert SourcePage.objects.get().key == "country:EC"
+
+
+def test_helpline_dropped_from_the_page_is_removed_on_reimport(tmp_path: Path) -> None:
+    path = write(tmp_path, PAGE)
+    import_files([path])
+    write(tmp_path, PAGE.replace("800 730 800", "800 220 040"))
+    import_files([path])
+    assert list(Helpline.objects.values_list("number_raw", flat=True)) == [
+        "800 220 040"
+    ]
+
+
+def test_two_files_of_the_same_page_in_one_run(tmp_path: Path) -> None:
+    first = write(tmp_path, PAGE, "Chile.htm")
+    second = write(tmp_path, PAGE.replace("vineyard", "orchard"), "Chile-copy.htm")
+    report = import_files([first, second])
+    assert report.pages[1].status == "error"
+    assert "the same page (country:CL) as" in report.pages[1].error
+    # Run again: nothing changes, nothing flip-flops.
+    again = import_files([first, second])
+    assert again.pages[0].status == "unchanged"
+    assert again.total("entries_created") == again.total("entries_removed") == 0
+
+
+DUPLICATES = PAGE.replace(
+    "*** ARCHIVES ***",
+    "Annual report on trafficking\n\nFundacion Libre, Santiago, 2012\n\n"
+    "www.libre.example/first\n\n[accessed 3 May 2013]\n\nThe first edition.\n\n"
+    "Annual report on trafficking\n\nFundacion Libre, Santiago, 2012\n\n"
+    "www.libre.example/second\n\n[accessed 4 May 2013]\n\nThe second edition.\n\n"
+    "*** ARCHIVES ***",
+)
+
+
+def test_entries_with_the_same_title_keep_their_own_history(tmp_path: Path) -> None:
+    path = write(tmp_path, DUPLICATES)
+    import_files([path])
+    second = Entry.objects.get(url="www.libre.example/second")
+    check = Access.objects.create(entry=second, origin="checker", position=5)
+    # The first of the twins leaves the page.
+    start = DUPLICATES.index("Annual report on trafficking")
+    end = DUPLICATES.index("Annual report on trafficking", start + 1)
+    write(tmp_path, DUPLICATES[:start] + DUPLICATES[end:])
+    report = import_files([path])
+    assert report.pages[0].entries_removed == 1
+    second.refresh_from_db()
+    assert second.excerpt == ["The second edition."]
+    assert Access.objects.filter(pk=check.pk, entry=second).exists()
+
+
+def test_retitled_entry_with_the_same_url_is_the_same_entry(tmp_path: Path) -> None:
+    path = write(tmp_path, PAGE)
+    import_files([path])
+    vineyard = Entry.objects.get(url="www.latercera.example/vineyard")
+    write(
+        tmp_path,
+        PAGE.replace("Vineyard workers found in debt", "Vineyard workers in debt"),
+    )
+    report = import_files([path])
+    assert report.pages[0].entries_updated == 1
+    assert report.pages[0].entries_removed == 0
+    vineyard.refresh_from_db()
+    assert vineyard.title == "Vineyard workers in debt to a labour contractor"
