@@ -367,6 +367,7 @@ def _store_entries(
                     position,
                     access.url[:2000],
                     _partial(access.date),
+                    _precision(access.date),
                     access.raw[:300],
                     access.problem[:200],
                     Access.Origin.IMPORT.value,
@@ -382,7 +383,8 @@ def _store_entries(
         ]
     insert_rows(
         Access,
-        ("entry_id", "position", "url", "accessed_on", "raw", "problem", "origin",
+        ("entry_id", "position", "url", "accessed_on", "accessed_precision", "raw",
+         "problem", "origin",
          "outcome", "final_url"),
         access_rows,
     )  # fmt: skip
@@ -427,6 +429,11 @@ def _page_keys(entries: list[ParsedEntry], dates: list[str]) -> list[str]:
         seen[key] += 1
         keys.append(key if seen[key] == 1 else f"{key}#{seen[key]}")
     return keys
+
+
+def _precision(iso: str | None) -> str:
+    """The precision of an ISO date written to its precision (2011, 2011-08, …)."""
+    return {4: "year", 7: "month"}.get(len(iso or ""), "day")
 
 
 def _partial(iso: str | None) -> dt.date | None:

@@ -627,3 +627,8 @@ class SourcePageAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Viewing only: pages change by re-importing, never by hand.
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Deleting a page would leave its entries behind as orphans that the next
+        # import of the page would duplicate; a page leaves by removing its entries.
+        return False

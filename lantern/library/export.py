@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Q
 from django.utils import timezone
 
 from lantern.library.models import (
@@ -54,7 +55,7 @@ def export_library(*, country: str | None = None) -> dict[str, Any]:
     ).prefetch_related("accesses", "countries", "topics")
     helplines = Helpline.objects.select_related("source_page")
     profiles = CountryProfile.objects.select_related("source_page")
-    pages = SourcePage.objects.all()
+    pages = SourcePage.objects.select_related("topic")
     summaries = TipSummary.objects.select_related("source_page")
     if code:
         neighbours = set(
@@ -66,8 +67,16 @@ def export_library(*, country: str | None = None) -> dict[str, Any]:
         entries = entries.filter(countries__code=code).distinct()
         helplines = helplines.filter(country_id=code)
         profiles = profiles.filter(country_id=code)
-        pages = pages.filter(country_id=code)
         summaries = summaries.filter(country_id=code)
+        # The country's pages, and any other page its records came from (a topic
+        # page listing one of its entries), so the file restores on its own.
+        referenced = (
+            set(entries.values_list("source_page_id", flat=True))
+            | set(helplines.values_list("source_page_id", flat=True))
+            | set(profiles.values_list("source_page_id", flat=True))
+            | set(summaries.values_list("source_page_id", flat=True))
+        )
+        pages = pages.filter(Q(country_id=code) | Q(pk__in=referenced - {None}))
     tiers: dict[str, list[dict[str, Any]]] = {}
     tier_rows = TierPlacement.objects.order_by("country_id", "report_year", "source")
     if code:
@@ -157,7 +166,7 @@ def _helpline(h: Helpline) -> dict[str, Any]:
 
 def _access(a: Access) -> dict[str, Any]:
     return {
-        "date": _iso(a.accessed_on),
+        "date": a.accessed_iso or None,
         "raw": a.raw,
         "url": a.url,
         "problem": a.problem,
@@ -239,6 +248,7 @@ def _page(p: SourcePage) -> dict[str, Any]:
         "blocks": p.blocks,
         "unparsed": p.unparsed,
         "warnings": p.warnings,
+        "source_text": p.source_text,
     }
 
 
@@ -276,8 +286,9 @@ def _teaching() -> dict[str, Any]:
         ],
         "guidance": [
             {"audience": g.audience, "heading": g.heading, "paragraphs": g.paragraphs,
-             "topics_mentioned": g.topics_mentioned}
-            for g in Guidance.objects.order_by("id")
+             "topics_mentioned": g.topics_mentioned,
+             "source_page": key(g.first_seen_page)}
+            for g in Guidance.objects.select_related("first_seen_page").order_by("id")
         ],
     }  # fmt: skip
 

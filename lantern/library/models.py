@@ -444,6 +444,12 @@ class Access(models.Model):
         max_length=2000, blank=True, help_text="The address that was verified."
     )
     accessed_on = models.DateField(null=True, blank=True)
+    accessed_precision = models.CharField(
+        max_length=8,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text="How precisely the date is known ([accessed August 2011]: month).",
+    )
     raw = models.CharField(max_length=300, blank=True, help_text="The line as written.")
     problem = models.CharField(
         max_length=200,
@@ -464,9 +470,24 @@ class Access(models.Model):
         verbose_name_plural = "accesses"
 
     def __str__(self) -> str:
-        return self.raw or (
-            self.accessed_on.isoformat() if self.accessed_on else "access"
-        )
+        return self.raw or self.accessed_iso or "access"
+
+    @property
+    def accessed_iso(self) -> str:
+        """The access date to its precision: YYYY-MM-DD, YYYY-MM, YYYY or ''."""
+        return format_partial_date(self.accessed_on, self.accessed_precision)
+
+    @property
+    def accessed_label(self) -> str:
+        """The access date for readers: "16 December 2010", "August 2011", "2011"."""
+        value = self.accessed_on
+        if value is None:
+            return ""
+        if self.accessed_precision == DatePrecision.YEAR:
+            return str(value.year)
+        if self.accessed_precision == DatePrecision.MONTH:
+            return f"{value:%B} {value.year}"
+        return f"{value.day} {value:%B} {value.year}"
 
 
 # ------------------------------------------------------------------- country profiles

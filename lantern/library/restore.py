@@ -1,27 +1,35 @@
 """Restoring a Lantern JSON export (docs/export-format.md) into the library.
 
 One transaction per file, so a file with a bad record changes nothing; every error
-names the record (`entries[3].countries: unknown country 'ZZ'`).
+names the record and field (`entries[3].countries: unknown country 'ZZ'`).
+
+Records are matched to what the library holds by what they are, not only by id: a
+page by its key, an entry by its page and key (or by id when that id holds the same
+entry), a help-line by country and number. An id that belongs to a different record
+is never overwritten; the restored record gets a new id instead, and references to
+it (a help-line's source entry) follow.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
+from lantern.library.export import FORMAT, VERSION
 from lantern.library.models import (
     Access,
     CountryProfile,
     DatePrecision,
     Entry,
     Helpline,
-    Publisher,
     SourcePage,
+    Tier,
     TierPlacement,
     TipSummary,
 )
@@ -37,49 +45,127 @@ from lantern.teaching.models import (
 if TYPE_CHECKING:
     from lantern.legacy.report import PageResult
 
-from lantern.library.export import FORMAT, VERSION
-
 
 class ExportError(ValueError):
     """A record in an export file that cannot be restored; names where it is."""
 
 
-def _require(record: dict[str, Any], name: str, where: str) -> Any:
-    if name not in record or record[name] in (None, ""):
-        raise ExportError(f"{where}.{name}: required")
-    return record[name]
+class Record:
+    """Typed access to one JSON object of an export, naming `where` a bad value is."""
 
+    def __init__(self, value: Any, where: str) -> None:
+        if not isinstance(value, dict):
+            raise ExportError(
+                f"{where}: expected an object, found {type(value).__name__}"
+            )
+        self.data = value
+        self.where = where
 
-def _date(value: Any, where: str) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise ExportError(f"{where}: not a date: {value!r}") from None
+    def at(self, name: str) -> str:
+        return f"{self.where}.{name}"
 
+    def has(self, name: str) -> bool:
+        return self.data.get(name) not in (None, "")
 
-def _datetime(value: Any, where: str) -> dt.datetime | None:
-    if value in (None, ""):
-        return None
-    try:
-        return dt.datetime.fromisoformat(str(value))
-    except ValueError:
-        raise ExportError(f"{where}: not a timestamp: {value!r}") from None
+    def text(self, name: str, *, required: bool = False, max_length: int = 0) -> str:
+        value = self.data.get(name)
+        if value in (None, ""):
+            if required:
+                raise ExportError(f"{self.at(name)}: required")
+            return ""
+        if not isinstance(value, str):
+            raise ExportError(f"{self.at(name)}: expected text, found {value!r}")
+        if max_length and len(value) > max_length:
+            raise ExportError(f"{self.at(name)}: longer than {max_length} characters")
+        return value
 
+    def integer(
+        self, name: str, *, required: bool = False, low: int = 0, high: int = 2**31 - 1
+    ) -> int | None:
+        value = self.data.get(name)
+        if value is None:
+            if required:
+                raise ExportError(f"{self.at(name)}: required")
+            return None
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or not low <= value <= high
+        ):
+            raise ExportError(f"{self.at(name)}: expected a whole number {low}–{high}")
+        return value
 
-def _partial_date(value: Any, precision: str, where: str) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    text = str(value)
-    try:
-        if precision == DatePrecision.YEAR or len(text) == 4:
-            return dt.date(int(text[:4]), 1, 1)
-        if precision == DatePrecision.MONTH or len(text) == 7:
-            return dt.date(int(text[:4]), int(text[5:7]), 1)
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ExportError(f"{where}: not a date: {value!r}") from None
+    def whole(self, name: str, *, low: int = 0, high: int = 2**31 - 1) -> int:
+        """A required whole number."""
+        value = self.integer(name, required=True, low=low, high=high)
+        assert value is not None
+        return value
+
+    def flag(self, name: str) -> bool:
+        value = self.data.get(name, False)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            raise ExportError(f"{self.at(name)}: expected true or false")
+        return value
+
+    def maybe_flag(self, name: str) -> bool | None:
+        return None if self.data.get(name) is None else self.flag(name)
+
+    def choice(self, name: str, choices: list[str], default: str) -> str:
+        value = self.data.get(name) or default
+        if value not in choices:
+            raise ExportError(f"{self.at(name)}: unknown value {value!r}")
+        return str(value)
+
+    def strings(self, name: str) -> list[str]:
+        value = self.data.get(name) or []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ExportError(f"{self.at(name)}: expected a list of text")
+        return list(value)
+
+    def items(self, name: str) -> list[Any]:
+        value = self.data.get(name) or []
+        if not isinstance(value, list):
+            raise ExportError(f"{self.at(name)}: expected a list")
+        return value
+
+    def child(self, name: str) -> Record | None:
+        value = self.data.get(name)
+        return None if value is None else Record(value, self.at(name))
+
+    def date(self, name: str) -> dt.date | None:
+        value = self.text(name)
+        if not value:
+            return None
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ExportError(f"{self.at(name)}: not a date: {value!r}") from None
+
+    def partial_date(self, name: str) -> tuple[dt.date | None, str]:
+        """A date written to its precision (2011, 2011-08, 2011-08-22) and that
+        precision."""
+        value = self.text(name)
+        if not value:
+            return None, DatePrecision.UNKNOWN
+        try:
+            if len(value) == 4:
+                return dt.date(int(value), 1, 1), DatePrecision.YEAR
+            if len(value) == 7:
+                return dt.date(int(value[:4]), int(value[5:7]), 1), DatePrecision.MONTH
+            return dt.date.fromisoformat(value), DatePrecision.DAY
+        except ValueError:
+            raise ExportError(f"{self.at(name)}: not a date: {value!r}") from None
+
+    def timestamp(self, name: str) -> dt.datetime | None:
+        value = self.text(name)
+        if not value:
+            return None
+        try:
+            return dt.datetime.fromisoformat(value)
+        except ValueError:
+            raise ExportError(f"{self.at(name)}: not a timestamp: {value!r}") from None
 
 
 def restore_export(path: Path, data: bytes, *, dry_run: bool = False) -> PageResult:
@@ -101,7 +187,7 @@ def restore_export(path: Path, data: bytes, *, dry_run: bool = False) -> PageRes
         return result
     try:
         with transaction.atomic():
-            counts = _restore(document)
+            counts = _Restorer(document).run()
             if dry_run:
                 transaction.set_rollback(True)
     except ExportError as exc:
@@ -116,326 +202,395 @@ def restore_export(path: Path, data: bytes, *, dry_run: bool = False) -> PageRes
     return result
 
 
-def _restore(document: dict[str, Any]) -> dict[str, int]:
-    cache = LibraryCache.load()
-    known = set(cache.countries)
-    counts = {"entries": 0, "current": 0, "archive": 0, "accesses": 0, "helplines": 0}
+class _Restorer:
+    def __init__(self, document: dict[str, Any]) -> None:
+        self.root = Record(document, "export")
+        self.cache = LibraryCache.load()
+        self.pages: dict[str, SourcePage] = {p.key: p for p in SourcePage.objects.all()}
+        self.entry_ids: dict[int, int] = {}  # id in the file → id in the library
+        self.counts = {"entries": 0, "current": 0, "archive": 0, "accesses": 0,
+                       "helplines": 0}  # fmt: skip
 
-    def country_code(value: Any, where: str) -> str:
+    def run(self) -> dict[str, int]:
+        self.each("pages", self.page)
+        self.each("entries", self.entry)
+        self.each("helplines", self.helpline)
+        self.each("profiles", self.profile)
+        self.each("tip_summaries", self.tip_summary)
+        teaching = self.root.child("teaching")
+        if teaching is not None:
+            try:
+                self.teaching(teaching)
+            except ExportError:
+                raise
+            except (ValueError, TypeError, KeyError, DatabaseError) as exc:
+                raise ExportError(f"teaching: {exc}") from exc
+        _reset_sequences()
+        return self.counts
+
+    def each(
+        self, name: str, restore: Callable[[Record], None], parent: Record | None = None
+    ) -> None:
+        parent = parent or self.root
+        for n, value in enumerate(parent.items(name)):
+            record = Record(
+                value, f"{parent.at(name) if parent is not self.root else name}[{n}]"
+            )
+            try:
+                restore(record)
+            except ExportError:
+                raise
+            except (ValueError, TypeError, KeyError, DatabaseError) as exc:
+                raise ExportError(f"{record.where}: {exc}") from exc
+
+    # ------------------------------------------------------------------ references
+
+    def country(self, value: Any, where: str) -> str:
         code = str(value or "").upper()
-        if code not in known:
+        if code not in self.cache.countries:
             raise ExportError(f"{where}: unknown country {value!r}")
         return code
 
-    pages: dict[str, SourcePage] = {p.key: p for p in SourcePage.objects.all()}
-    for n, record in enumerate(document.get("pages") or []):
-        where = f"pages[{n}]"
-        key = _require(record, "key", where)
-        page = pages.get(key) or SourcePage(key=key)
-        page.kind = _require(record, "kind", where)
-        page.rendering = record.get("rendering") or "text"
-        page.file_path = record.get("file") or ""
-        page.title = record.get("title") or ""
-        page.country_id = (
-            country_code(record["country"], where) if record.get("country") else None
-        )
-        page.topic = cache.topics.get(record.get("topic") or "")
-        page.part = record.get("part")
-        if page.content_hash != record.get("content_hash"):
-            page.parser_version = ""
-        page.content_hash = record.get("content_hash") or ""
-        page.line_count = record.get("line_count") or 0
-        page.blocks = record.get("blocks") or []
-        page.unparsed = record.get("unparsed") or []
-        page.warnings = record.get("warnings") or []
-        page.save()
-        pages[key] = page
-
-    def page_of(value: Any, where: str) -> SourcePage | None:
-        if not value:
+    def page_of(self, record: Record, name: str) -> SourcePage | None:
+        key = record.text(name)
+        if not key:
             return None
-        if value not in pages:
-            raise ExportError(f"{where}: unknown page {value!r}")
-        return pages[value]
+        if key not in self.pages:
+            raise ExportError(f"{record.at(name)}: unknown page {key!r}")
+        return self.pages[key]
 
-    restored_ids = []
-    for n, record in enumerate(document.get("entries") or []):
-        where = f"entries[{n}]"
-        entry = _restore_entry(record, where, cache, country_code, page_of)
-        restored_ids.append(entry.pk)
-        counts["entries"] += 1
-        counts[entry.section] = counts.get(entry.section, 0) + 1
-        counts["accesses"] += len(record.get("accesses") or [])
+    # ----------------------------------------------------------------------- pages
 
-    entry_ids = set(
-        Entry.objects.filter(pk__in=restored_ids).values_list("pk", flat=True)
-    )
-    for n, record in enumerate(document.get("helplines") or []):
-        where = f"helplines[{n}]"
-        code = country_code(_require(record, "country", where), where)
-        source_entry = record.get("source_entry")
-        if (
-            source_entry is not None
-            and source_entry not in entry_ids
-            and not Entry.objects.filter(pk=source_entry).exists()
-        ):
-            raise ExportError(f"{where}.source_entry: no entry {source_entry}")
-        values = {
-            "country_id": code,
-            "organisation": record.get("organisation") or "",
-            "number_raw": record.get("number") or "",
-            "country_code_raw": record.get("country_code") or "",
-            "e164": record.get("e164") or "",
-            "is_valid": bool(record.get("is_valid")),
-            "is_short_code": bool(record.get("is_short_code")),
-            "problem": record.get("problem") or "",
-            "notes": record.get("notes") or "",
-            "last_verified": _date(
-                record.get("last_verified"), f"{where}.last_verified"
-            ),
-            "source_entry_id": source_entry,
-            "source_page": page_of(record.get("source_page"), f"{where}.source_page"),
-        }
-        number_key = helpline_key(values["number_raw"], values["organisation"])
-        values["number_key"] = number_key
-        clash = Helpline.objects.filter(country_id=code, number_key=number_key)
-        if record.get("id") is not None:
-            clash = clash.exclude(pk=record["id"])
-            clash.delete()
-            Helpline.objects.update_or_create(pk=record["id"], defaults=values)
-        else:
-            Helpline.objects.update_or_create(
-                country_id=code, number_key=number_key, defaults=values
+    def page(self, record: Record) -> None:
+        key = record.text("key", required=True, max_length=200)
+        page = self.pages.get(key) or SourcePage(key=key)
+        page.kind = record.choice("kind", SourcePage.Kind.values, "")
+        page.rendering = record.choice("rendering", SourcePage.Rendering.values, "text")
+        page.file_path = record.text("file", max_length=1000)
+        page.title = record.text("title", max_length=300)
+        page.country_id = (
+            self.country(record.data["country"], record.at("country"))
+            if record.has("country")
+            else None
+        )
+        topic = record.text("topic")
+        if topic and topic not in self.cache.topics:
+            raise ExportError(f"{record.at('topic')}: unknown topic {topic!r}")
+        page.topic = self.cache.topics.get(topic)
+        page.part = record.integer("part", high=999)
+        content_hash = record.text("content_hash", max_length=64)
+        if page.content_hash != content_hash:
+            page.parser_version = ""  # parse the file again when it is re-imported
+        page.content_hash = content_hash
+        page.line_count = record.integer("line_count") or 0
+        page.blocks = record.items("blocks")
+        page.unparsed = record.items("unparsed")
+        page.warnings = record.items("warnings")
+        if "source_text" in record.data:
+            page.source_text = record.text("source_text")
+        page.save()
+        self.pages[key] = page
+
+    # --------------------------------------------------------------------- entries
+
+    def entry(self, record: Record) -> None:
+        title = record.text("title", required=True)
+        published = record.child("published") or Record({}, record.at("published"))
+        precision = published.choice(
+            "precision", DatePrecision.values, DatePrecision.UNKNOWN
+        )
+        published_date, _ = published.partial_date("date")
+        provenance = record.child("provenance") or Record({}, record.at("provenance"))
+        page = self.page_of(provenance, "page")
+        raw_date = published.text("raw", max_length=200)
+        key = provenance.text("key", max_length=400) or entry_key(title, raw_date)
+        codes = [
+            self.country(c, record.at("countries")) for c in record.items("countries")
+        ]
+        topics = []
+        for slug in record.strings("topics"):
+            if slug not in self.cache.topics:
+                raise ExportError(f"{record.at('topics')}: unknown topic {slug!r}")
+            topics.append(self.cache.topics[slug])
+        publisher = None
+        publisher_record = record.child("publisher")
+        if publisher_record is not None:
+            kind = publisher_record.choice("kind", ["government", "intergovernmental",
+                                                    "ngo", "news", "academic", "other"],
+                                           "other")  # fmt: skip
+            publisher = self.cache.publisher(
+                publisher_record.text("name", required=True, max_length=300), kind
             )
-        counts["helplines"] += 1
+            if publisher is not None and publisher.kind != kind:
+                publisher.kind = kind
+                publisher.save(update_fields=["kind"])
+        series_record = record.child("series")
+        series = None
+        edition = None
+        if series_record is not None:
+            slug = series_record.text("slug", required=True)
+            if slug not in self.cache.series:
+                raise ExportError(
+                    f"{series_record.at('slug')}: unknown series {slug!r}"
+                )
+            series = self.cache.series[slug]
+            edition = series_record.integer("edition_year", low=1800, high=2200)
+        values = {
+            "title": title,
+            "format": record.choice("format", Entry.Format.values, Entry.Format.WEB),
+            "authors": record.strings("authors"),
+            "publisher": publisher,
+            "source_line": record.text("source_line"),
+            "place": record.text("place", max_length=200),
+            "published_raw": raw_date,
+            "published_date": published_date,
+            "published_precision": precision
+            if published_date
+            else DatePrecision.UNKNOWN,
+            "url": record.text("url", max_length=2000),
+            "other_urls": record.strings("other_urls"),
+            "page_ref": record.text("page", max_length=40),
+            "excerpt": record.strings("excerpt"),
+            "excerpt_is_summary": record.flag("excerpt_is_summary"),
+            "notes": record.strings("notes"),
+            "archived_copy_note": record.text("archived_copy_note"),
+            "archived_copy_url": record.text("archived_copy_url", max_length=2000),
+            "section": record.choice(
+                "section", Entry.Section.values, Entry.Section.CURRENT
+            ),
+            "collection": record.choice(
+                "collection", Entry.Collection.values, Entry.Collection.TRAFFICKING
+            ),
+            "primary_country_id": codes[0] if codes else None,
+            "language": record.text("language", max_length=12) or "en",
+            "series": series,
+            "edition_year": edition,
+            "origin": provenance.choice(
+                "origin", Entry.Origin.values, Entry.Origin.RESTORE
+            ),
+            "source_page": page,
+            "first_line": provenance.integer("first_line"),
+            "last_line": provenance.integer("last_line"),
+            "position": provenance.integer("position") or 0,
+            "key": key,
+            "cached_import_hash": "",
+        }
+        accesses = [self.access(Record(a, f"{record.at('accesses')}[{m}]"), m)
+                    for m, a in enumerate(record.items("accesses"))]  # fmt: skip
+        stamps = {
+            name: stamp for name in ("created_at", "updated_at")
+            if (stamp := record.timestamp(name))
+        }  # fmt: skip
 
-    for n, record in enumerate(document.get("profiles") or []):
-        where = f"profiles[{n}]"
-        code = country_code(_require(record, "country", where), where)
-        tip = record.get("tip") or {}
+        entry = self.match_entry(record.integer("id"), page, key)
+        if entry is None:
+            wanted = record.integer("id")
+            free = wanted is not None and not Entry.objects.filter(pk=wanted).exists()
+            entry = Entry(pk=wanted if free else None, **values)
+            entry.save(force_insert=True)
+        else:
+            for name, value in values.items():
+                setattr(entry, name, value)
+            entry.save()
+        if record.integer("id") is not None:
+            self.entry_ids[record.integer("id") or 0] = entry.pk
+        entry.countries.set([self.cache.countries[c] for c in codes])
+        entry.topics.set(topics)
+        entry.accesses.all().delete()
+        for access in accesses:
+            access.entry = entry
+        Access.objects.bulk_create(accesses)
+        if stamps:
+            Entry.objects.filter(pk=entry.pk).update(**stamps)
+        self.counts["entries"] += 1
+        self.counts[entry.section] = self.counts.get(entry.section, 0) + 1
+        self.counts["accesses"] += len(accesses)
+
+    def match_entry(
+        self, wanted: int | None, page: SourcePage | None, key: str
+    ) -> Entry | None:
+        """The library's copy of an exported entry: same page and key; or the same
+        id, when that id holds an entry with the same page and key."""
+        if page is not None:
+            found = Entry.objects.filter(source_page=page, key=key).first()
+            if found is not None:
+                return found
+        if wanted is not None:
+            same_id = Entry.objects.filter(pk=wanted).first()
+            if (
+                same_id is not None
+                and same_id.key == key
+                and same_id.source_page_id == (page.pk if page else None)
+            ):
+                return same_id
+        return None
+
+    def access(self, record: Record, position: int) -> Access:
+        accessed_on, precision = record.partial_date("date")
+        return Access(
+            position=position,
+            url=record.text("url", max_length=2000),
+            accessed_on=accessed_on,
+            accessed_precision=precision if accessed_on else DatePrecision.DAY,
+            raw=record.text("raw", max_length=300),
+            problem=record.text("problem", max_length=200),
+            origin=record.choice("origin", Access.Origin.values, Access.Origin.IMPORT),
+            checked_at=record.timestamp("checked_at"),
+            outcome=record.choice("outcome", ["", *Access.Outcome.values], ""),
+            http_status=record.integer("http_status", low=100, high=599),
+            final_url=record.text("final_url", max_length=2000),
+            excerpt_found=record.maybe_flag("excerpt_found"),
+        )
+
+    # ------------------------------------------------------------------ help-lines
+
+    def helpline(self, record: Record) -> None:
+        wanted = record.integer("id")
+        code = self.country(record.text("country", required=True), record.at("country"))
+        source_entry = record.integer("source_entry")
+        if source_entry is not None:
+            source_entry = self.entry_ids.get(source_entry, source_entry)
+            if not Entry.objects.filter(pk=source_entry).exists():
+                raise ExportError(
+                    f"{record.at('source_entry')}: no entry {source_entry}"
+                )
+        organisation = record.text("organisation", max_length=300)
+        number = record.text("number", max_length=100)
+        values: dict[str, Any] = {
+            "organisation": organisation,
+            "number_raw": number,
+            "country_code_raw": record.text("country_code", max_length=20),
+            "e164": record.text("e164", max_length=20),
+            "is_valid": record.flag("is_valid"),
+            "is_short_code": record.flag("is_short_code"),
+            "problem": record.text("problem", max_length=200),
+            "notes": record.text("notes"),
+            "last_verified": record.date("last_verified"),
+            "source_entry_id": source_entry,
+            "source_page": self.page_of(record, "source_page"),
+        }
+        number_key = helpline_key(number, organisation)
+        helpline = Helpline.objects.filter(
+            country_id=code, number_key=number_key
+        ).first()
+        if helpline is None:
+            free = (
+                wanted is not None and not Helpline.objects.filter(pk=wanted).exists()
+            )
+            helpline = Helpline(pk=wanted if free else None, country_id=code,
+                                number_key=number_key)  # fmt: skip
+        for name, value in values.items():
+            setattr(helpline, name, value)
+        helpline.save()
+        self.counts["helplines"] += 1
+
+    # ------------------------------------------------------------ profiles and TIP
+
+    def profile(self, record: Record) -> None:
+        code = self.country(record.text("country", required=True), record.at("country"))
+        tip = record.child("tip") or Record({}, record.at("tip"))
         CountryProfile.objects.update_or_create(
             country_id=code,
             defaults={
-                "official_name": record.get("official_name") or "",
-                "background": record.get("background") or [],
-                "background_source": record.get("background_source") or "",
-                "background_year": record.get("background_year"),
-                "background_is_summary": bool(record.get("background_is_summary")),
-                "tip_summary": tip.get("summary") or [],
-                "tip_source": tip.get("source") or "",
-                "tip_report_year": tip.get("report_year"),
-                "tip_report_month": tip.get("report_month"),
-                "tip_tier": tip.get("tier") or "",
-                "tip_links": tip.get("links") or [],
-                "tip_is_summary": bool(tip.get("is_summary")),
-                "source_page": page_of(
-                    record.get("source_page"), f"{where}.source_page"
-                ),
+                "official_name": record.text("official_name", max_length=200),
+                "background": record.strings("background"),
+                "background_source": record.text("background_source", max_length=200),
+                "background_year": record.integer("background_year", high=2200),
+                "background_is_summary": record.flag("background_is_summary"),
+                "tip_summary": tip.strings("summary"),
+                "tip_source": tip.text("source", max_length=300),
+                "tip_report_year": tip.integer("report_year", high=2200),
+                "tip_report_month": tip.integer("report_month", low=1, high=12),
+                "tip_tier": tip.choice("tier", ["", *Tier.values], ""),
+                "tip_links": tip.items("links"),
+                "tip_is_summary": tip.flag("is_summary"),
+                "source_page": self.page_of(record, "source_page"),
             },
         )
-        for m, placement in enumerate(record.get("tier_history") or []):
-            if placement.get("source") in {"legacy-page", "curator"}:
-                TierPlacement.objects.update_or_create(
-                    country_id=code,
-                    report_year=_require(
-                        placement, "year", f"{where}.tier_history[{m}]"
-                    ),
-                    source=placement["source"],
-                    defaults={"tier": placement.get("tier") or ""},
-                )
+        for m, value in enumerate(record.items("tier_history")):
+            placement = Record(value, f"{record.at('tier_history')}[{m}]")
+            source = placement.choice("source", TierPlacement.Source.values, "")
+            if source not in {"legacy-page", "curator"}:
+                continue  # reference facts come from the migration, not the file
+            TierPlacement.objects.update_or_create(
+                country_id=code,
+                report_year=placement.whole("year", low=1990, high=2200),
+                source=source,
+                defaults={"tier": placement.choice("tier", Tier.values, "")},
+            )
 
-    for n, record in enumerate(document.get("tip_summaries") or []):
-        where = f"tip_summaries[{n}]"
-        code = country_code(_require(record, "country", where), where)
+    def tip_summary(self, record: Record) -> None:
+        code = self.country(record.text("country", required=True), record.at("country"))
         TipSummary.objects.update_or_create(
             country_id=code,
-            report_year=record.get("report_year"),
+            report_year=record.integer("report_year", high=2200),
             defaults={
-                "tier": record.get("tier") or "",
-                "tier_line": record.get("tier_line") or "",
-                "summary": record.get("summary") or [],
-                "recommendations": record.get("recommendations") or [],
-                "source_page": page_of(
-                    record.get("source_page"), f"{where}.source_page"
-                ),
+                "tier": record.choice("tier", ["", *Tier.values], ""),
+                "tier_line": record.text("tier_line"),
+                "summary": record.strings("summary"),
+                "recommendations": record.strings("recommendations"),
+                "source_page": self.page_of(record, "source_page"),
             },
         )
 
-    _restore_teaching(document.get("teaching") or {}, page_of)
-    _reset_sequences()
-    return counts
+    # -------------------------------------------------------------------- teaching
 
-
-def _restore_entry(
-    record: dict[str, Any],
-    where: str,
-    cache: LibraryCache,
-    country_code: Any,
-    page_of: Any,
-) -> Entry:
-    title = _require(record, "title", where)
-    published = record.get("published") or {}
-    precision = published.get("precision") or DatePrecision.UNKNOWN
-    if precision not in DatePrecision.values:
-        raise ExportError(f"{where}.published.precision: unknown value {precision!r}")
-    section = record.get("section") or Entry.Section.CURRENT
-    if section not in Entry.Section.values:
-        raise ExportError(f"{where}.section: unknown value {section!r}")
-    fmt = record.get("format") or Entry.Format.WEB
-    if fmt not in Entry.Format.values:
-        raise ExportError(f"{where}.format: unknown value {fmt!r}")
-    codes = [
-        country_code(c, f"{where}.countries") for c in record.get("countries") or []
-    ]
-    topics = []
-    for slug in record.get("topics") or []:
-        if slug not in cache.topics:
-            raise ExportError(f"{where}.topics: unknown topic {slug!r}")
-        topics.append(cache.topics[slug])
-    provenance = record.get("provenance") or {}
-    publisher_data = record.get("publisher")
-    publisher: Publisher | None = None
-    if publisher_data:
-        publisher = cache.publisher(
-            _require(publisher_data, "name", f"{where}.publisher"),
-            publisher_data.get("kind") or "",
-        )
-        if (
-            publisher is not None
-            and publisher_data.get("kind")
-            and (publisher.kind != publisher_data["kind"])
-        ):
-            publisher.kind = publisher_data["kind"]
-            publisher.save(update_fields=["kind"])
-    series_data = record.get("series")
-    series = cache.series.get(series_data["slug"]) if series_data else None
-    raw_date = published.get("raw") or ""
-    values = {
-        "title": title,
-        "format": fmt,
-        "authors": record.get("authors") or [],
-        "publisher": publisher,
-        "source_line": record.get("source_line") or "",
-        "place": record.get("place") or "",
-        "published_raw": raw_date,
-        "published_date": _partial_date(
-            published.get("date"), precision, f"{where}.published"
-        ),
-        "published_precision": precision,
-        "url": record.get("url") or "",
-        "other_urls": record.get("other_urls") or [],
-        "page_ref": record.get("page") or "",
-        "excerpt": record.get("excerpt") or [],
-        "excerpt_is_summary": bool(record.get("excerpt_is_summary")),
-        "notes": record.get("notes") or [],
-        "archived_copy_note": record.get("archived_copy_note") or "",
-        "archived_copy_url": record.get("archived_copy_url") or "",
-        "section": section,
-        "collection": record.get("collection") or Entry.Collection.TRAFFICKING,
-        "primary_country_id": codes[0] if codes else None,
-        "language": record.get("language") or "en",
-        "series": series,
-        "edition_year": series_data.get("edition_year") if series_data else None,
-        "origin": provenance.get("origin") or Entry.Origin.RESTORE,
-        "source_page": page_of(provenance.get("page"), f"{where}.provenance.page"),
-        "first_line": provenance.get("first_line"),
-        "last_line": provenance.get("last_line"),
-        "position": provenance.get("position") or 0,
-        "key": provenance.get("key") or entry_key(title, raw_date),
-        "cached_import_hash": "",
-    }
-    if record.get("id") is not None:
-        entry, _ = Entry.objects.update_or_create(pk=record["id"], defaults=values)
-    else:
-        entry = Entry.objects.create(**values)
-    entry.countries.set(codes)
-    entry.topics.set(topics)
-    entry.accesses.all().delete()
-    accesses = []
-    for m, item in enumerate(record.get("accesses") or []):
-        w = f"{where}.accesses[{m}]"
-        accesses.append(
-            Access(
-                entry=entry,
-                position=m,
-                url=item.get("url") or "",
-                accessed_on=_partial_date(item.get("date"), "", f"{w}.date"),
-                raw=item.get("raw") or "",
-                problem=item.get("problem") or "",
-                origin=item.get("origin") or Access.Origin.IMPORT,
-                checked_at=_datetime(item.get("checked_at"), f"{w}.checked_at"),
-                outcome=item.get("outcome") or "",
-                http_status=item.get("http_status"),
-                final_url=item.get("final_url") or "",
-                excerpt_found=item.get("excerpt_found"),
+    def teaching(self, teaching: Record) -> None:
+        links = [
+            Record(v, f"teaching.links[{n}]")
+            for n, v in enumerate(teaching.items("links"))
+        ]
+        for page in {self.page_of(r, "source_page") for r in links}:
+            ResourceLink.objects.filter(source_page=page).delete()
+        for r in links:
+            ResourceLink.objects.create(
+                title=r.text("title", required=True, max_length=300),
+                url=r.text("url", max_length=2000),
+                description=r.text("description"),
+                menu=r.text("menu", max_length=200),
+                position=r.integer("position") or 0,
+                source_page=self.page_of(r, "source_page"),
             )
-        )
-    Access.objects.bulk_create(accesses)
-    stamps = {
-        name: stamp
-        for name in ("created_at", "updated_at")
-        if (stamp := _datetime(record.get(name), f"{where}.{name}"))
-    }
-    if stamps:
-        Entry.objects.filter(pk=entry.pk).update(**stamps)
-    return entry
-
-
-def _restore_teaching(teaching: dict[str, Any], page_of: Any) -> None:
-    links = teaching.get("links") or []
-    for page in {r.get("source_page") for r in links}:
-        ResourceLink.objects.filter(
-            source_page=page_of(page, "teaching.links")
-        ).delete()
-    for n, r in enumerate(links):
-        ResourceLink.objects.create(
-            title=_require(r, "title", f"teaching.links[{n}]"),
-            url=r.get("url") or "",
-            description=r.get("description") or "",
-            menu=r.get("menu") or "",
-            position=r.get("position") or 0,
-            source_page=page_of(r.get("source_page"), f"teaching.links[{n}]"),
-        )
-    propositions = teaching.get("propositions") or []
-    for page in {r.get("source_page") for r in propositions}:
-        DebateProposition.objects.filter(
-            source_page=page_of(page, "teaching.propositions")
-        ).delete()
-    for n, r in enumerate(propositions):
-        DebateProposition.objects.create(
-            number=_require(r, "number", f"teaching.propositions[{n}]"),
-            text=_require(r, "text", f"teaching.propositions[{n}]"),
-            source_page=page_of(r.get("source_page"), f"teaching.propositions[{n}]"),
-        )
-    for n, r in enumerate(teaching.get("lesson_plans") or []):
-        where = f"teaching.lesson_plans[{n}]"
-        values = {
-            "title": _require(r, "title", where),
-            "unit_topic": r.get("unit_topic") or "",
-            "grade_level": r.get("grade_level") or "",
-            "objectives": r.get("objectives") or [],
-            "fields": r.get("fields") or [],
-        }
-        page = page_of(r.get("source_page"), where)
-        if page is not None:
-            LessonPlan.objects.update_or_create(source_page=page, defaults=values)
-        else:
-            LessonPlan.objects.update_or_create(
-                title=values["title"], source_page=None, defaults=values
+        propositions = [Record(v, f"teaching.propositions[{n}]")
+                        for n, v in enumerate(teaching.items("propositions"))]  # fmt: skip
+        for page in {self.page_of(r, "source_page") for r in propositions}:
+            DebateProposition.objects.filter(source_page=page).delete()
+        for r in propositions:
+            DebateProposition.objects.create(
+                number=r.whole("number", high=9999),
+                text=r.text("text", required=True),
+                source_page=self.page_of(r, "source_page"),
             )
-    for n, r in enumerate(teaching.get("guidance") or []):
-        where = f"teaching.guidance[{n}]"
-        audience = _require(r, "audience", where)
-        paragraphs = r.get("paragraphs") or []
-        Guidance.objects.update_or_create(
-            text_key=guidance_key(audience, paragraphs),
-            defaults={
-                "audience": audience,
-                "heading": r.get("heading") or "",
-                "paragraphs": paragraphs,
-                "topics_mentioned": r.get("topics_mentioned") or [],
-            },
-        )
+        for n, value in enumerate(teaching.items("lesson_plans")):
+            r = Record(value, f"teaching.lesson_plans[{n}]")
+            values = {
+                "title": r.text("title", required=True, max_length=300),
+                "unit_topic": r.text("unit_topic", max_length=300),
+                "grade_level": r.text("grade_level", max_length=200),
+                "objectives": r.strings("objectives"),
+                "fields": r.items("fields"),
+            }
+            page = self.page_of(r, "source_page")
+            if page is not None:
+                LessonPlan.objects.update_or_create(source_page=page, defaults=values)
+            else:
+                LessonPlan.objects.update_or_create(
+                    title=values["title"], source_page=None, defaults=values
+                )
+        for n, value in enumerate(teaching.items("guidance")):
+            r = Record(value, f"teaching.guidance[{n}]")
+            audience = r.choice("audience", Guidance.Audience.values, "")
+            paragraphs = r.strings("paragraphs")
+            Guidance.objects.update_or_create(
+                text_key=guidance_key(audience, paragraphs),
+                defaults={
+                    "audience": audience,
+                    "heading": r.text("heading", max_length=200),
+                    "paragraphs": paragraphs,
+                    "topics_mentioned": r.strings("topics_mentioned"),
+                    "first_seen_page": self.page_of(r, "source_page"),
+                },
+            )
 
 
 def _reset_sequences() -> None:

@@ -148,3 +148,127 @@ def test_not_an_export_is_refused(tmp_path: Path) -> None:
     broken.write_text('{"format": "lantern-export",\n "version": 1,\n')
     report = import_files([broken])
     assert "not valid JSON (line 3)" in report.pages[0].error
+
+
+def test_restoring_another_librarys_export_never_overwrites_by_id(
+    seed_path: Path, tmp_path: Path
+) -> None:
+    # Another library: one Chilean page whose entries have ids 1, 2, …
+    other = tmp_path / "Chile.txt"
+    other.write_text(
+        "Human Trafficking & Modern-day Slavery\n\n"
+        "Published reports & articles from 2000 to 2025\n\nRepublic of Chile\n\n"
+        "Vineyard workers found in debt\n\nLa Tercera, Santiago, March 3, 2011\n\n"
+        "[accessed 5 April 2011]\n\nInspectors said the workers had been charged.\n",
+        encoding="utf-8",
+    )
+    import_files([other])
+    foreign = export_library()
+    foreign_file = tmp_path / "chile.json"
+    write_export(foreign, foreign_file)
+    empty_library()
+
+    import_files([seed_path])  # this library: Peru, ids 1–15
+    peru_before = set(Entry.objects.values_list("pk", "title"))
+    report = import_files([foreign_file])
+
+    assert report.errors == []
+    assert peru_before <= set(Entry.objects.values_list("pk", "title"))
+    assert Entry.objects.count() == 16
+    again = import_files([seed_path])
+    assert again.pages[0].status == "unchanged"
+    assert Entry.objects.filter(primary_country="PE").count() == 15
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda d: d["profiles"][0]["tier_history"].append(
+                {"year": 2023, "tier": "tier9", "source": "curator"}
+            ),
+            "profiles[0].tier_history[0].tier: unknown value 'tier9'",
+        ),
+        (
+            lambda d: d["entries"].__setitem__(0, "not an object"),
+            "entries[0]: expected an object",
+        ),
+        (
+            lambda d: d["entries"][0]["provenance"].__setitem__("position", "x"),
+            "entries[0].provenance.position: expected a whole number",
+        ),
+        (
+            lambda d: d["entries"][0].__setitem__("collection", "novels"),
+            "entries[0].collection: unknown value 'novels'",
+        ),
+        (
+            lambda d: d["entries"][0].__setitem__("series", {"slug": "nope"}),
+            "entries[0].series.slug: unknown series 'nope'",
+        ),
+        (
+            lambda d: d["entries"][0]["accesses"][0].__setitem__("http_status", -3),
+            "entries[0].accesses[0].http_status: expected a whole number",
+        ),
+        (
+            lambda d: d["helplines"][0].__setitem__("id", "one"),
+            "helplines[0].id: expected a whole number",
+        ),
+    ],
+)
+def test_bad_records_are_named_and_change_nothing(
+    seed_path: Path,
+    tmp_path: Path,
+    change,
+    message,  # type: ignore[no-untyped-def]
+) -> None:
+    import_files([seed_path])
+    data = export_library()
+    data["profiles"][0]["tier_history"] = []
+    data["entries"][1]["title"] = "Changed"
+    change(data)
+    path = tmp_path / "bad.json"
+    write_export(data, path)
+    report = import_files([path])
+    assert report.pages[0].status == "error"
+    assert message in report.pages[0].error
+    assert not Entry.objects.filter(title="Changed").exists()
+
+
+def test_country_export_carries_the_pages_its_entries_came_from(
+    tmp_path: Path,
+) -> None:
+    topic = PAGES / "111-debt.txt"
+    import_files([topic])
+    data = export_library(country="IN")
+    assert any(p["kind"] == "topic" for p in data["pages"])
+    path = tmp_path / "india.json"
+    write_export(data, path)
+    empty_library()
+    report = import_files([path])
+    assert report.errors == []
+    assert Entry.objects.filter(primary_country="IN").count() == len(data["entries"])
+
+
+def test_month_precision_access_and_page_source_survive_the_round_trip(
+    tmp_path: Path,
+) -> None:
+    page = tmp_path / "Chile.txt"
+    page.write_text(
+        "Human Trafficking & Modern-day Slavery\n\n"
+        "Published reports & articles from 2000 to 2025\n\nRepublic of Chile\n\n"
+        "Vineyard workers found in debt\n\nLa Tercera, Santiago, March 3, 2011\n\n"
+        "[accessed August 2011]\n\nInspectors said the workers had been charged.\n",
+        encoding="utf-8",
+    )
+    import_files([page])
+    access = Access.objects.get()
+    assert (access.accessed_iso, access.accessed_label) == ("2011-08", "August 2011")
+    data = export_library()
+    assert data["entries"][0]["accesses"][0]["date"] == "2011-08"
+    assert "Vineyard workers found in debt" in data["pages"][0]["source_text"]
+    path = tmp_path / "x.json"
+    write_export(data, path)
+    empty_library()
+    import_files([path])
+    assert Access.objects.get().accessed_label == "August 2011"
+    assert "Vineyard" in SourcePage.objects.get().source_text
