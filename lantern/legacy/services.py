@@ -186,7 +186,7 @@ def store_page(
     page = existing or SourcePage(key=parsed.key)
     page.kind = parsed.kind
     page.rendering = parsed.rendering
-    page.file_path = str(path)
+    page.file_path = str(path)[:1000]
     page.title = title[:300]
     page.country = country
     page.topic = topic

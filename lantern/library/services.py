@@ -155,8 +155,8 @@ def save_helpline(
     check = check_number(number, country.code, country_code) if number else None
     key = helpline_key(number, organisation)
     defaults: dict[str, Any] = {
-        "number_raw": number,
-        "country_code_raw": country_code,
+        "number_raw": number[:100],
+        "country_code_raw": country_code[:20],
         "e164": check.e164 if check else "",
         "is_valid": check.is_valid if check else False,
         "is_short_code": check.is_short_code if check else False,

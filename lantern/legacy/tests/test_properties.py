@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -114,3 +115,20 @@ def test_any_html_page_is_parsed_and_every_block_accounted_for(
 def test_any_bytes_are_parsed_without_crashing(data: bytes) -> None:
     page = parse_bytes(data, "x.bin")
     assert unaccounted(page) == set()
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(st.lists(line, min_size=1, max_size=60))
+def test_any_page_is_stored_without_a_database_error(tmp_path_factory, lines) -> None:  # type: ignore[no-untyped-def]
+    from lantern.legacy.services import import_files
+
+    path = tmp_path_factory.mktemp("pages") / "page.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    report = import_files([path])
+    result = report.pages[0]
+    assert "could not be stored" not in result.error
