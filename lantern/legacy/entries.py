@@ -88,9 +88,9 @@ def external_link(line: Line) -> Link | None:
         href = link.href
         if not href or href.startswith(("#", "mailto:", "javascript:")):
             continue
-        if "gvnet.com" in href.lower() or not re.match(
-            r"^(https?:)?//|^www\.", href, re.I
-        ):
+        # Absolute links only: relative ones are the site's own navigation. A link
+        # to the old site's own copy of an article is still the entry's address.
+        if not re.match(r"^(https?:)?//|^www\.", href, re.I):
             continue
         if link.text and len(link.text) >= 0.6 * len(line.text):
             return link

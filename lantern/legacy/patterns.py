@@ -48,10 +48,13 @@ COVERAGE = rx(
 STREET_SUBTITLE = rx(
     r"prevalence,?\s+abuse\s*(?:&|and)\s*exploitation of street children"
 )
+# The bracketed header of a TIP summary page; a plain "Country-by-Country Reports"
+# line is only a link to such pages.
 TIP_PAGE_HEADER = rx(
-    r"^\[?\s*(?:human trafficking,\s*)?country[\s-]*by[\s-]*country(?:\s+reports)?\s*\]?$"
+    r"^\[\s*(?:human trafficking,\s*)?country[\s-]*by[\s-]*country(?:\s+reports)?\s*\]$"
 )
-LECTURE_RESOURCES = rx(r"^lecture resources\b")
+# "Lecture Resources" standing alone; "Lecture Resources: Prevention" is a menu link.
+LECTURE_RESOURCES = rx(r"^lecture resources\W*$")
 TEACHERS_HEADER = rx(r"^resources for teachers\b")
 PAGE_ADDRESS = rx(r"^(?:https?://)?(?:www\.)?gvnet\.com/\S*$")
 
