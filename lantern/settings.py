@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "lantern.library",
     "lantern.teaching",
     "lantern.legacy",
+    "lantern.capture",
+    "lantern.linkcheck",
     "lantern.web",
 ]
 

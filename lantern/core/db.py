@@ -14,9 +14,10 @@ def insert_rows(
     """Insert plain rows in few statements, for hot paths that write thousands of
     small rows (accesses, many-to-many links) and need no ids back.
 
-    `columns` are concrete field attnames (`entry_id`, `accessed_on`); values go
-    through the field's own database preparation, so dates and JSON work on SQLite
-    and PostgreSQL alike. Touches the database only.
+    `columns` are concrete field attnames (`entry_id`, `accessed_on`); columns not
+    named get their field's default. Values go through the field's own database
+    preparation, so dates and JSON work on SQLite and PostgreSQL alike. Touches the
+    database only.
     """
     if not rows:
         return
@@ -27,6 +28,16 @@ def insert_rows(
         )
         assert isinstance(field, models.Field), f"{name} is not a concrete field"
         fields.append(field)
+    # Every other column gets the field's default, as the ORM would give it.
+    given = {f.name for f in fields}
+    rest = [
+        f
+        for f in model._meta.concrete_fields
+        if f.name not in given and not f.primary_key
+    ]
+    defaults = tuple(f.get_default() for f in rest)
+    fields += rest
+    rows = [row + defaults for row in rows]
     quote = connection.ops.quote_name
     head = "INSERT INTO {} ({})".format(
         quote(model._meta.db_table),

@@ -349,6 +349,16 @@ class Entry(models.Model):
         help_text="Identity on its page (folded title and date), for re-imports.",
     )
     cached_import_hash = models.CharField(max_length=64, blank=True)
+    cached_link_status = models.CharField(
+        max_length=20, blank=True, help_text="Outcome of the latest link check."
+    )
+    cached_last_checked_at = models.DateTimeField(null=True, blank=True)
+    wayback_url = models.CharField(
+        max_length=2000,
+        blank=True,
+        help_text="The Internet Archive capture closest to the accessed date.",
+    )
+    wayback_captured_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -464,10 +474,46 @@ class Access(models.Model):
     http_status = models.PositiveSmallIntegerField(null=True, blank=True)
     final_url = models.CharField(max_length=2000, blank=True)
     excerpt_found = models.BooleanField(null=True, blank=True)
+    run = models.ForeignKey(
+        "linkcheck.CheckRun",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="accesses",
+        help_text="The link-check run that made this check.",
+    )
+    redirect_chain = models.JSONField(
+        default=list, blank=True, help_text="Each hop: {url, status}."
+    )
+    content_hash = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 of the page's text."
+    )
+    elapsed_ms = models.PositiveIntegerField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["entry", "position"]
         verbose_name_plural = "accesses"
+        constraints = [
+            # A run checks an entry once: a resumed run cannot add a second check.
+            models.UniqueConstraint(
+                fields=["entry", "run"],
+                condition=models.Q(run__isnull=False),
+                name="one_check_per_entry_and_run",
+            )
+        ]
+
+    # Outcomes that verify the citation: the page answered with what was cited.
+    VERIFIED = frozenset({"alive", "moved"})
+
+    @property
+    def is_verification(self) -> bool:
+        """Whether this access confirms the link: an imported or curator's access
+        line, or a check that found the page alive (or moved to a live page)."""
+        if self.origin == self.Origin.CHECKER:
+            return self.outcome in self.VERIFIED
+        return self.accessed_on is not None
 
     def __str__(self) -> str:
         return self.raw or self.accessed_iso or "access"
