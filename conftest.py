@@ -25,6 +25,17 @@ def shared_dir() -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _data_dir(tmp_path_factory: pytest.TempPathFactory, settings) -> None:  # type: ignore[no-untyped-def]
-    """Keep files a test writes out of the user's data directory."""
-    settings.DATA_DIR = tmp_path_factory.getbasetemp() / "data"
+def _isolated(tmp_path_factory: pytest.TempPathFactory, settings) -> None:  # type: ignore[no-untyped-def]
+    """Keep files a test writes out of the user's data directory, and let the
+    fetcher reach the test servers on 127.0.0.1 (tests of the guard turn it off)."""
+    base = tmp_path_factory.getbasetemp()
+    settings.DATA_DIR = base / "data"
+    settings.MEDIA_ROOT = base / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(base / "media")},
+        },
+    }
+    settings.LANTERN_ALLOW_PRIVATE_NETWORKS = True

@@ -141,8 +141,15 @@ STATIC_URL = "static/"
 # Where `lantern collectstatic` gathers files for a front web server; unset, the app
 # serves static files straight from the apps (WhiteNoise with finders).
 STATIC_ROOT = os.environ.get("LANTERN_STATIC_ROOT") or None
+# Stored files: WARC snapshots under warcs/. Any Django storage backend works here
+# (S3-compatible storage for several machines).
+MEDIA_ROOT = Path(os.environ.get("LANTERN_MEDIA_ROOT") or DATA_DIR / "media")
+MEDIA_URL = "media/"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(MEDIA_ROOT)},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Serve straight from the apps' static folders: `lantern serve` needs no
@@ -158,6 +165,22 @@ LANTERN_SITE_NAME = os.environ.get("LANTERN_SITE_NAME", "Lantern")
 LANTERN_SITE_URL = os.environ.get("LANTERN_SITE_URL", "")
 # The library's own citation author (the curator who keeps it), shown in "Cite this page".
 LANTERN_CURATOR = os.environ.get("LANTERN_CURATOR", "Lantern contributors")
+# Let the fetcher reach private, loopback and link-local addresses (tests, local use).
+LANTERN_ALLOW_PRIVATE_NETWORKS = env_bool("LANTERN_ALLOW_PRIVATE_NETWORKS")
+# Fetching: the most bytes one response may bring, and the wall-clock limit of a fetch.
+LANTERN_FETCH_MAX_BYTES = int(
+    os.environ.get("LANTERN_FETCH_MAX_BYTES", 25 * 1024 * 1024)
+)
+LANTERN_FETCH_TIMEOUT = float(os.environ.get("LANTERN_FETCH_TIMEOUT", "45"))
+# Link checking: how often a link is due again, and the politeness defaults.
+LANTERN_CHECK_EVERY_DAYS = int(os.environ.get("LANTERN_CHECK_EVERY_DAYS", "30"))
+LANTERN_CHECK_CONCURRENCY = int(os.environ.get("LANTERN_CHECK_CONCURRENCY", "20"))
+LANTERN_CHECK_PER_HOST = int(os.environ.get("LANTERN_CHECK_PER_HOST", "2"))
+LANTERN_CHECK_DELAY = float(os.environ.get("LANTERN_CHECK_DELAY", "1.0"))
+# The Internet Archive's availability API (tests point it at a local fake).
+LANTERN_WAYBACK_API = os.environ.get(
+    "LANTERN_WAYBACK_API", "https://archive.org/wayback/available"
+)
 
 if not DEBUG:
     SESSION_COOKIE_HTTPONLY = True

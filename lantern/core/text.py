@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_PUNCT_MAP = str.maketrans(
+PUNCT_MAP = str.maketrans(
     {
         "\u2018": "'",
         "\u2019": "'",
@@ -40,7 +40,7 @@ def fold(text: str) -> str:
     `fold("Côte d’Ivoire")` and `fold("cote d'ivoire")` are equal. A leading "The" is
     dropped, so "The Gambia" matches "Gambia".
     """
-    text = unicodedata.normalize("NFKD", text.translate(_PUNCT_MAP))
+    text = unicodedata.normalize("NFKD", text.translate(PUNCT_MAP))
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
     text = re.sub(r"[^a-z0-9]+", " ", text).strip()
     return re.sub(r"^the ", "", text)

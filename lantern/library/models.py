@@ -507,6 +507,9 @@ class Access(models.Model):
     # Outcomes that verify the citation: the page answered with what was cited.
     VERIFIED = frozenset({"alive", "moved"})
 
+    def __str__(self) -> str:
+        return self.raw or self.accessed_iso or "access"
+
     @property
     def is_verification(self) -> bool:
         """Whether this access confirms the link: an imported or curator's access
@@ -514,9 +517,6 @@ class Access(models.Model):
         if self.origin == self.Origin.CHECKER:
             return self.outcome in self.VERIFIED
         return self.accessed_on is not None
-
-    def __str__(self) -> str:
-        return self.raw or self.accessed_iso or "access"
 
     @property
     def accessed_iso(self) -> str:
