@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from lxml import etree
 from lxml import html as lxml_html
 
 from lantern.core.text import PUNCT_MAP
@@ -38,7 +39,7 @@ def page_text(document: str | bytes) -> str:
         return ""
     try:
         root = lxml_html.document_fromstring(document)
-    except (ValueError, TypeError, lxml_html.etree.ParserError):
+    except (ValueError, TypeError, etree.ParserError):
         return (
             document
             if isinstance(document, str)
