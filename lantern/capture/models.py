@@ -44,4 +44,4 @@ class Snapshot(models.Model):
         return f"{self.url} @ {self.captured_at:%Y-%m-%d %H:%M}"
 
     def get_absolute_url(self) -> str:
-        return reverse("web:snapshot", args=[self.pk])
+        return reverse("capture:snapshot", args=[self.pk])

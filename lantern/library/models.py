@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Count, Q, Value, When
+from django.db.models import Case, Count, F, Q, Value, When
 from django.urls import reverse
 
 if TYPE_CHECKING:
@@ -216,6 +216,30 @@ class EntryQuerySet(models.QuerySet["Entry"]):
     def recently_added(self) -> EntryQuerySet:
         return self.order_by("-created_at", "-id")
 
+    def checkable(self) -> EntryQuerySet:
+        """Entries with an address to check."""
+        return self.exclude(url="")
+
+    def due_for_check(self, now: dt.datetime, *, every_days: int = 30) -> EntryQuerySet:
+        """Entries whose link should be checked again: never checked, checked more
+        than `every_days` ago, or failing and checked more than a week ago (failures
+        are looked at again sooner, as many are passing)."""
+        failing = ["dead", "soft-dead", "server-error", "timeout", "network-error",
+                   "blocked", "redirect-loop"]  # fmt: skip
+        return (
+            self.checkable()
+            .filter(
+                Q(cached_last_checked_at__isnull=True)
+                | Q(cached_last_checked_at__lt=now - dt.timedelta(days=every_days))
+                | Q(
+                    cached_link_status__in=failing,
+                    cached_last_checked_at__lt=now
+                    - dt.timedelta(days=min(7, every_days)),
+                )
+            )
+            .order_by(F("cached_last_checked_at").asc(nulls_first=True), "id")
+        )
+
     def with_listing_data(self) -> EntryQuerySet:
         """Everything a listing shows, fetched in a fixed number of queries."""
         return self.select_related(
@@ -380,6 +404,15 @@ class Entry(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("web:entry", args=[self.pk])
+
+    @property
+    def link(self) -> str:
+        """The address to fetch: the URL as cited, with a scheme when it had none."""
+        if not self.url:
+            return ""
+        from lantern.core.http import normalise_url
+
+        return normalise_url(self.url)
 
     @property
     def published_iso(self) -> str:
