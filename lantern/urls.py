@@ -9,5 +9,6 @@ admin.site.index_title = "Library"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("archive/", include("lantern.capture.urls")),
     path("", include("lantern.web.urls")),
 ]

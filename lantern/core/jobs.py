@@ -31,6 +31,17 @@ def register(kind: str, handler: Handler) -> None:
     _HANDLERS[kind] = handler
 
 
+def unregister(kind: str) -> None:
+    """Forget what a kind of job does (tests that register their own handlers)."""
+    _HANDLERS.pop(kind, None)
+
+
+def _now_to_the_second() -> dt.datetime:
+    """Now, without the microseconds SQLite's clock (milliseconds) would compare
+    as later than itself."""
+    return timezone.now().replace(microsecond=0)
+
+
 def handlers() -> dict[str, Handler]:
     return dict(_HANDLERS)
 
@@ -58,7 +69,7 @@ def enqueue(
                 entry_id=entry_id,
                 payload=payload or {},
                 priority=priority,
-                run_after=run_after or timezone.now(),
+                run_after=run_after or _now_to_the_second(),
             )
     except IntegrityError:
         return None
@@ -90,7 +101,7 @@ def finish(job: Job, *, error: str = "", retry_in: float = 300.0) -> None:
         job.status = Job.Status.DONE
     elif job.attempts < job.max_attempts:
         job.status = Job.Status.PENDING
-        job.run_after = timezone.now() + dt.timedelta(
+        job.run_after = _now_to_the_second() + dt.timedelta(
             seconds=retry_in * 2 ** (job.attempts - 1)
         )
     else:

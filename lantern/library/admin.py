@@ -268,6 +268,7 @@ class EntryForm(forms.ModelForm):
 @admin.register(Entry)
 class EntryAdmin(admin.ModelAdmin):
     form = EntryForm
+    change_list_template = "admin/capture/entry_change_list.html"  # "Add from URL"
     list_display = (
         "title", "format", "primary_country", "published_raw", "section",
         "collection", "access_count",

@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
+from lantern.capture.models import Snapshot
 from lantern.library.models import (
     Access,
     Country,
@@ -22,6 +23,7 @@ from lantern.library.models import (
     TipSummary,
     format_partial_date,
 )
+from lantern.linkcheck.models import CheckRun
 from lantern.teaching.models import (
     DebateProposition,
     Guidance,
@@ -29,8 +31,8 @@ from lantern.teaching.models import (
     ResourceLink,
 )
 
-if TYPE_CHECKING:
-    pass
+# The archived copy is the one the public pages offer, chosen by the same function.
+from lantern.web.pages import ArchivedCopy, archived_copy
 
 FORMAT = "lantern-export"
 VERSION = 1
@@ -52,7 +54,15 @@ def export_library(*, country: str | None = None) -> dict[str, Any]:
     countries = Country.objects.prefetch_related("neighbours")
     entries = Entry.objects.select_related(
         "publisher", "series", "source_page"
-    ).prefetch_related("accesses", "countries", "topics")
+    ).prefetch_related(
+        "accesses",
+        "countries",
+        "topics",
+        "snapshots",
+        Prefetch(
+            "snapshots", queryset=Snapshot.objects.usable(), to_attr="usable_snapshots"
+        ),
+    )
     helplines = Helpline.objects.select_related("source_page")
     profiles = CountryProfile.objects.select_related("source_page")
     pages = SourcePage.objects.select_related("topic")
@@ -85,6 +95,8 @@ def export_library(*, country: str | None = None) -> dict[str, Any]:
         tiers.setdefault(tier.country_id, []).append(
             {"year": tier.report_year, "tier": tier.tier, "source": tier.source}
         )
+    entry_list = list(entries.order_by("id"))
+    run_ids = {a.run_id for e in entry_list for a in e.accesses.all() if a.run_id}
     data: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
@@ -96,7 +108,11 @@ def export_library(*, country: str | None = None) -> dict[str, Any]:
             for p in profiles.order_by("country")
         ],
         "helplines": [_helpline(h) for h in helplines.order_by("id")],
-        "entries": [_entry(e) for e in entries.order_by("id")],
+        "entries": [_entry(e) for e in entry_list],
+        "check_runs": [
+            _check_run(r)
+            for r in CheckRun.objects.filter(pk__in=run_ids).order_by("id")
+        ],
         "pages": [_page(p) for p in pages.order_by("key")],
         "tip_summaries": [
             _tip_summary(t) for t in summaries.order_by("country", "report_year")
@@ -176,10 +192,52 @@ def _access(a: Access) -> dict[str, Any]:
         "http_status": a.http_status,
         "final_url": a.final_url,
         "excerpt_found": a.excerpt_found,
+        "redirect_chain": a.redirect_chain,
+        "content_hash": a.content_hash,
+        "elapsed_ms": a.elapsed_ms,
+        "attempts": a.attempts,
+        "error": a.error,
+        "run": a.run_id,
+    }
+
+
+def _snapshot(s: Snapshot) -> dict[str, Any]:
+    return {
+        "id": s.pk,
+        "url": s.url,
+        "final_url": s.final_url,
+        "captured_at": _iso(s.captured_at),
+        "http_status": s.http_status,
+        "content_type": s.content_type,
+        "warc_path": s.warc_path,
+        "warc_size": s.warc_size,
+        "payload_sha256": s.payload_sha256,
+        "payload_size": s.payload_size,
+        "truncated": s.truncated,
+        "title": s.title,
+        "replay_url": s.get_absolute_url(),
+    }
+
+
+def _archived_copy(copy: ArchivedCopy | None) -> dict[str, Any] | None:
+    if copy is None:
+        return None
+    return {"url": copy.url, "kind": copy.kind, "captured_at": _iso(copy.captured_at)}
+
+
+def _check_run(r: CheckRun) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "started_at": _iso(r.started_at),
+        "finished_at": _iso(r.finished_at),
+        "status": r.status,
+        "options": r.options,
+        "counts": r.counts,
     }
 
 
 def _entry(e: Entry) -> dict[str, Any]:
+    snapshots = sorted(e.snapshots.all(), key=lambda s: (s.captured_at, s.pk))
     countries = sorted(c.code for c in e.countries.all())
     if e.primary_country_id in countries:
         countries.remove(e.primary_country_id)
@@ -209,6 +267,14 @@ def _entry(e: Entry) -> dict[str, Any]:
         "notes": e.notes,
         "archived_copy_note": e.archived_copy_note,
         "archived_copy_url": e.archived_copy_url,
+        "wayback_url": e.wayback_url,
+        "wayback_captured_at": _iso(e.wayback_captured_at),
+        "snapshots": [_snapshot(s) for s in snapshots],
+        "archived_copy": _archived_copy(
+            archived_copy(e, getattr(e, "usable_snapshots", []))
+        ),
+        "link_status": e.cached_link_status,
+        "last_checked_at": _iso(e.cached_last_checked_at),
         "excerpt": e.excerpt,
         "excerpt_is_summary": e.excerpt_is_summary,
         "section": e.section,

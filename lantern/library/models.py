@@ -461,6 +461,16 @@ def format_partial_date(value: dt.date | None, precision: str) -> str:
     return value.isoformat()
 
 
+class AccessQuerySet(models.QuerySet["Access"]):
+    def verifications(self) -> AccessQuerySet:
+        """Accesses that confirm the link (the query form of `Access.is_verification`):
+        dated access lines, and checks that found the page alive or moved."""
+        return self.filter(
+            Q(origin=Access.Origin.CHECKER, outcome__in=sorted(Access.VERIFIED))
+            | (~Q(origin=Access.Origin.CHECKER) & Q(accessed_on__isnull=False))
+        )
+
+
 class Access(models.Model):
     """One verification of an entry's URL: an imported `[accessed …]` line, or a check."""
 
@@ -524,6 +534,8 @@ class Access(models.Model):
     elapsed_ms = models.PositiveIntegerField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.CharField(max_length=300, blank=True)
+
+    objects = AccessQuerySet.as_manager()
 
     class Meta:
         ordering = ["entry", "position"]

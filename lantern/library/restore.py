@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.management.color import no_style
 from django.db import DatabaseError, connection, transaction
 
+from lantern.capture.models import Snapshot
 from lantern.library.export import FORMAT, VERSION
 from lantern.library.models import (
     Access,
@@ -34,6 +35,7 @@ from lantern.library.models import (
     TipSummary,
 )
 from lantern.library.services import LibraryCache, entry_key, helpline_key
+from lantern.linkcheck.models import CheckRun
 from lantern.teaching.models import (
     DebateProposition,
     Guidance,
@@ -208,11 +210,13 @@ class _Restorer:
         self.cache = LibraryCache.load()
         self.pages: dict[str, SourcePage] = {p.key: p for p in SourcePage.objects.all()}
         self.entry_ids: dict[int, int] = {}  # id in the file → id in the library
+        self.run_ids: dict[int, int] = {}  # check runs, likewise
         self.counts = {"entries": 0, "current": 0, "archive": 0, "accesses": 0,
                        "helplines": 0}  # fmt: skip
 
     def run(self) -> dict[str, int]:
         self.each("pages", self.page)
+        self.each("check_runs", self.check_run)
         self.each("entries", self.entry)
         self.each("helplines", self.helpline)
         self.each("profiles", self.profile)
@@ -375,8 +379,23 @@ class _Restorer:
             "key": key,
             "cached_import_hash": "",
         }
+        # Link evidence: a file written before these keys existed (or by hand)
+        # leaves what the library knows alone.
+        present = record.data.keys()
+        if "link_status" in present:
+            values["cached_link_status"] = record.choice(
+                "link_status", ["", *Access.Outcome.values], ""
+            )
+        if "last_checked_at" in present:
+            values["cached_last_checked_at"] = record.timestamp("last_checked_at")
+        if "wayback_url" in present:
+            values["wayback_url"] = record.text("wayback_url", max_length=2000)
+        if "wayback_captured_at" in present:
+            values["wayback_captured_at"] = record.timestamp("wayback_captured_at")
         accesses = [self.access(Record(a, f"{record.at('accesses')}[{m}]"), m)
                     for m, a in enumerate(record.items("accesses"))]  # fmt: skip
+        snapshots = [Record(s, f"{record.at('snapshots')}[{m}]")
+                     for m, s in enumerate(record.items("snapshots"))]  # fmt: skip
         stamps = {
             name: stamp for name in ("created_at", "updated_at")
             if (stamp := record.timestamp(name))
@@ -400,6 +419,8 @@ class _Restorer:
         for access in accesses:
             access.entry = entry
         Access.objects.bulk_create(accesses)
+        for snapshot in snapshots:
+            self.snapshot(snapshot, entry)
         if stamps:
             Entry.objects.filter(pk=entry.pk).update(**stamps)
         self.counts["entries"] += 1
@@ -440,7 +461,108 @@ class _Restorer:
             http_status=record.integer("http_status", low=100, high=599),
             final_url=record.text("final_url", max_length=2000),
             excerpt_found=record.maybe_flag("excerpt_found"),
+            redirect_chain=self.redirect_chain(record),
+            content_hash=record.text("content_hash", max_length=64),
+            elapsed_ms=record.integer("elapsed_ms"),
+            attempts=record.integer("attempts", high=32767) or 0,
+            error=record.text("error", max_length=300),
+            run_id=self.run_of(record),
         )
+
+    def redirect_chain(self, record: Record) -> list[dict[str, Any]]:
+        hops = []
+        for n, value in enumerate(record.items("redirect_chain")):
+            hop = Record(value, f"{record.at('redirect_chain')}[{n}]")
+            hops.append(
+                {
+                    "url": hop.text("url", required=True),
+                    "status": hop.integer("status", low=100, high=599),
+                }
+            )
+        return hops
+
+    def run_of(self, record: Record) -> int | None:
+        run = record.integer("run")
+        if run is None:
+            return None
+        if run not in self.run_ids:
+            raise ExportError(f"{record.at('run')}: no check run {run} in check_runs")
+        return self.run_ids[run]
+
+    # ------------------------------------------------------------- link checking
+
+    def check_run(self, record: Record) -> None:
+        """A link-check run, matched by the moment it started; a new run keeps the
+        file's id when that id is free."""
+        wanted = record.whole("id", low=1, high=2**63 - 1)
+        started = record.timestamp("started_at")
+        values = {
+            "finished_at": record.timestamp("finished_at"),
+            "status": record.choice(
+                "status", CheckRun.Status.values, CheckRun.Status.FINISHED
+            ),
+            "options": record.data.get("options") or {},
+            "counts": record.data.get("counts") or {},
+        }
+        for name in ("options", "counts"):
+            if not isinstance(values[name], dict):
+                raise ExportError(f"{record.at(name)}: expected an object")
+        run = (
+            CheckRun.objects.filter(started_at=started).order_by("id").first()
+            if started is not None
+            else None
+        )
+        if run is None:
+            free = not CheckRun.objects.filter(pk=wanted).exists()
+            run = CheckRun(pk=wanted if free else None, **values)
+            run.save(force_insert=True)
+            if started is not None:  # started_at is stamped on insert
+                CheckRun.objects.filter(pk=run.pk).update(started_at=started)
+        else:
+            for name, value in values.items():
+                setattr(run, name, value)
+            run.save()
+        self.run_ids[wanted] = run.pk
+
+    def snapshot(self, record: Record, entry: Entry) -> None:
+        """A snapshot's record (the WARC file travels separately): matched by its
+        WARC file name, or, without one, by entry, address and capture time."""
+        captured_at = record.timestamp("captured_at")
+        if captured_at is None:
+            raise ExportError(f"{record.at('captured_at')}: required")
+        url = record.text("url", required=True, max_length=2000)
+        warc_path = record.text("warc_path", max_length=500)
+        values: dict[str, Any] = {
+            "entry": entry,
+            "url": url,
+            "final_url": record.text("final_url", max_length=2000),
+            "captured_at": captured_at,
+            "http_status": record.integer("http_status", low=100, high=599),
+            "content_type": record.text("content_type", max_length=200),
+            "warc_path": warc_path,
+            "warc_size": record.integer("warc_size", high=2**63 - 1) or 0,
+            "payload_sha256": record.text("payload_sha256", max_length=64),
+            "payload_size": record.integer("payload_size", high=2**63 - 1) or 0,
+            "truncated": record.flag("truncated"),
+            "title": record.text("title", max_length=500),
+        }
+        if warc_path:
+            found = Snapshot.objects.filter(warc_path=warc_path).first()
+        else:
+            found = Snapshot.objects.filter(
+                entry=entry, warc_path="", url=url, captured_at=captured_at
+            ).first()
+        if found is None:
+            wanted = record.integer("id", low=1, high=2**63 - 1)
+            free = (
+                wanted is not None and not Snapshot.objects.filter(pk=wanted).exists()
+            )
+            found = Snapshot(pk=wanted if free else None, **values)
+            found.save(force_insert=True)
+        else:
+            for name, value in values.items():
+                setattr(found, name, value)
+            found.save()
 
     # ------------------------------------------------------------------ help-lines
 
@@ -596,7 +718,9 @@ class _Restorer:
 def _reset_sequences() -> None:
     """After rows were written with explicit ids, move PostgreSQL's id sequences past
     them (SQLite needs nothing)."""
-    statements = connection.ops.sequence_reset_sql(no_style(), [Entry, Helpline])
+    statements = connection.ops.sequence_reset_sql(
+        no_style(), [Entry, Helpline, Snapshot, CheckRun]
+    )
     if statements:
         with connection.cursor() as cursor:
             for sql in statements:

@@ -6,6 +6,14 @@ from __future__ import annotations
 from django.db import models
 
 
+class CheckRunQuerySet(models.QuerySet["CheckRun"]):
+    def unfinished(self) -> CheckRunQuerySet:
+        """Runs that were stopped before they finished, latest first."""
+        return self.filter(status=CheckRun.Status.RUNNING).order_by(
+            "-started_at", "-id"
+        )
+
+
 class CheckRun(models.Model):
     class Status(models.TextChoices):
         RUNNING = "running", "Running"
@@ -23,6 +31,8 @@ class CheckRun(models.Model):
         default=list, blank=True, help_text="Entry ids to check."
     )
     counts = models.JSONField(default=dict, blank=True, help_text="Outcome → number.")
+
+    objects = CheckRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at", "-id"]

@@ -10,9 +10,15 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
 
+from lantern.capture.models import Snapshot
 from lantern.library.models import (
     Access,
     Country,
@@ -104,20 +110,179 @@ def tier_sources(cells: Sequence[TierCell]) -> list[str]:
     return lines
 
 
+# ---------------------------------------------------------------------- addresses
+
+_SAFE_SCHEMES = {"http", "https"}
+
+
+def external_href(url: str) -> str:
+    """An address fit for an `href`: http(s) only, scheme added when the page wrote a
+    bare `www.example.org/…`; '' for anything else (javascript:, mailto:, junk)."""
+    url = (url or "").strip()
+    if not url or any(ch.isspace() for ch in url):
+        return ""
+    parts = urlsplit(url)
+    if not parts.scheme:
+        if url.startswith("//"):
+            return f"https:{url}"
+        candidate = urlsplit(f"http://{url}")
+        host = candidate.hostname or ""
+        return f"http://{url}" if "." in host else ""
+    if parts.scheme.lower() in _SAFE_SCHEMES and parts.netloc:
+        return url
+    return ""
+
+
+def public_url(request: HttpRequest | None, path: str) -> str:
+    """The address readers should cite: LANTERN_SITE_URL when set (the public name
+    behind a proxy), else the address of this request; the path alone without
+    either."""
+    if settings.LANTERN_SITE_URL:
+        return settings.LANTERN_SITE_URL.rstrip("/") + path
+    if request is None:
+        return path
+    return request.build_absolute_uri(path)
+
+
+# ------------------------------------------------------------------ archived copies
+
+# Link-check outcomes after which the link no longer gives readers what was cited,
+# so the pages send them to an archived copy instead.
+LINK_GONE = frozenset(
+    {Access.Outcome.DEAD, Access.Outcome.SOFT_DEAD, Access.Outcome.DRIFTED}
+)
+
+
+@dataclass(frozen=True)
+class ArchivedCopy:
+    """Where readers can see a source as it was cited."""
+
+    url: str  # a path on this site for our own snapshots, else an absolute URL
+    kind: str  # "snapshot" | "wayback" | "legacy"
+    captured_at: dt.datetime | None = None
+
+    LABELS = {
+        "snapshot": "Lantern’s archived copy",
+        "wayback": "Internet Archive copy",
+        "legacy": "Archived copy",
+    }
+
+    @property
+    def label(self) -> str:
+        return self.LABELS[self.kind]
+
+
+def archived_copy(entry: Entry, snapshots: Sequence[Snapshot]) -> ArchivedCopy | None:
+    """The archived copy to offer for an entry: our own latest usable snapshot, else
+    the Internet Archive capture, else the legacy archived-copy link; None when
+    there is none. `snapshots` are the entry's snapshots from
+    `Snapshot.objects.usable()`, fetched beforehand (no query here)."""
+    if snapshots:
+        latest = max(snapshots, key=lambda s: (s.captured_at, s.pk))
+        return ArchivedCopy(latest.get_absolute_url(), "snapshot", latest.captured_at)
+    if wayback := external_href(entry.wayback_url):
+        return ArchivedCopy(wayback, "wayback", entry.wayback_captured_at)
+    if legacy := external_href(entry.archived_copy_url):
+        return ArchivedCopy(legacy, "legacy")
+    return None
+
+
+def usable_snapshots(entries: Sequence[Entry]) -> dict[int, list[Snapshot]]:
+    """The usable snapshots of many entries in one query, newest first."""
+    found: dict[int, list[Snapshot]] = defaultdict(list)
+    if not entries:
+        return found
+    for snapshot in (
+        Snapshot.objects.usable()
+        .filter(entry_id__in=[e.pk for e in entries])
+        .only("id", "entry_id", "url", "captured_at", "http_status", "title")
+    ):
+        found[snapshot.entry_id].append(snapshot)
+    return found
+
+
+def robust_date(value: dt.date | dt.datetime | None) -> str:
+    """A date for `data-versiondate`: YYYY-MM-DD, or a UTC timestamp when the time
+    is known."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.isoformat()
+
+
 # ----------------------------------------------------------------------- entry listing
 
 
 @dataclass(frozen=True)
 class ListedEntry:
-    """An entry with what its listing shows, fetched beforehand."""
+    """An entry with what its listing shows, fetched beforehand: all its accesses
+    (the history), its usable snapshots, newer editions of its series."""
 
     entry: Entry
     accesses: list[Access]
     newer_editions: list[Entry] = field(default_factory=list)
+    snapshots: list[Snapshot] = field(default_factory=list)
 
     @property
     def newest_edition(self) -> Entry | None:
         return self.newer_editions[0] if self.newer_editions else None
+
+    @cached_property
+    def verifications(self) -> list[Access]:
+        """The accesses readers are shown as "accessed": successful ones only."""
+        return [a for a in self.accesses if a.is_verification]
+
+    @property
+    def last_verified(self) -> dt.date | None:
+        """The date of the latest verification."""
+        dates = [verified_on(a) for a in self.verifications]
+        return max((d for d in dates if d is not None), default=None)
+
+    @property
+    def latest_check(self) -> Access | None:
+        """The link checker's latest access."""
+        checks = [a for a in self.accesses if a.origin == Access.Origin.CHECKER]
+        return max(
+            checks,
+            key=lambda a: (a.checked_at is not None, a.checked_at, a.position, a.pk),
+            default=None,
+        )
+
+    @property
+    def link_status_label(self) -> str:
+        return outcome_label(self.entry.cached_link_status)
+
+    @property
+    def link_gone(self) -> bool:
+        """The latest check found the link dead, soft-dead or drifted."""
+        return self.entry.cached_link_status in LINK_GONE
+
+    @cached_property
+    def archived(self) -> ArchivedCopy | None:
+        return archived_copy(self.entry, self.snapshots)
+
+    @property
+    def version_date(self) -> str:
+        """`data-versiondate`: when the archived copy was made, else the date the
+        link was last verified (the date of linking, in Robust Links' terms)."""
+        copy = self.archived
+        if copy is not None and copy.captured_at is not None:
+            return robust_date(copy.captured_at)
+        return robust_date(self.last_verified)
+
+
+def verified_on(access: Access) -> dt.date | None:
+    """The day an access verified its link: the check's day, else the date of the
+    access line."""
+    if access.checked_at is not None:
+        return timezone.localtime(access.checked_at).date()
+    return access.accessed_on
+
+
+def outcome_label(value: str) -> str:
+    """An outcome as readers see it ("Soft-dead"); '' for none."""
+    return str(Access.Outcome(value).label) if value in Access.Outcome.values else ""
 
 
 def newer_editions_by_entry(entries: Sequence[Entry]) -> dict[int, list[Entry]]:
@@ -146,11 +311,16 @@ def newer_editions_by_entry(entries: Sequence[Entry]) -> dict[int, list[Entry]]:
 
 
 def listed(entries: Sequence[Entry]) -> list[ListedEntry]:
-    """Wrap entries fetched with `with_listing_data()` for a listing."""
+    """Wrap entries fetched with `with_listing_data()` for a listing (two more
+    queries: newer editions, snapshots)."""
     newer = newer_editions_by_entry(entries)
+    snapshots = usable_snapshots(entries)
     return [
         ListedEntry(
-            entry=e, accesses=e.ordered_accesses(), newer_editions=newer.get(e.pk, [])
+            entry=e,
+            accesses=e.ordered_accesses(),
+            newer_editions=newer.get(e.pk, []),
+            snapshots=snapshots.get(e.pk, []),
         )
         for e in entries
     ]

@@ -18,4 +18,7 @@ urlpatterns = [
     path("teachers/lesson-plans/<int:pk>/", views.lesson_plan, name="lesson-plan"),
     path("term-papers/", views.term_papers, name="term-papers"),
     path("about/", views.about, name="about"),
+    path("curate/links/", views.curate_links, name="curate-links"),
+    path("curate/links/entries/", views.curate_entries, name="curate-entries"),
+    path("curate/links/changes.atom", views.link_changes_feed, name="curate-feed"),
 ]

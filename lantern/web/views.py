@@ -1,15 +1,20 @@
-"""The public site: server-rendered pages, readable without JavaScript.
+"""The public site: server-rendered pages, readable without JavaScript; and the
+curators' link dashboard (staff only).
 
-Views are adapters: they read through QuerySet methods and `lantern.web.pages`, and
-render. They never write.
+Views are adapters: they read through QuerySet methods, `lantern.web.pages` and
+`lantern.web.curation`, and render. They never write.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 import pycountry
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -30,7 +35,8 @@ from lantern.teaching.models import (
     LessonPlan,
     ResourceLink,
 )
-from lantern.web import pages
+from lantern.web import curation, pages
+from lantern.web.feeds import LinkChangesFeed
 
 RECENT_ENTRIES = 8
 ALSO_MENTIONED_LIMIT = 50
@@ -139,7 +145,7 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
         .first()
     )
 
-    page_url = public_url(request, country.get_absolute_url())
+    page_url = pages.public_url(request, country.get_absolute_url())
     today = timezone.localdate()
     citation = (
         f"{settings.LANTERN_CURATOR}, "
@@ -203,12 +209,18 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for e in other_editions
         if e.edition_year and entry.edition_year and e.edition_year > entry.edition_year
     ]
+    snapshots = pages.usable_snapshots([entry]).get(entry.pk, [])
+    item = pages.ListedEntry(
+        entry=entry, accesses=entry.ordered_accesses(), snapshots=snapshots
+    )
     return render(
         request,
         "web/entry.html",
         {
             "entry": entry,
-            "accesses": entry.ordered_accesses(),
+            "item": item,
+            "accesses": item.accesses,
+            "latest_check": item.latest_check,
             "other_editions": other_editions,
             "newest_edition": newer[0] if newer else None,
             "language_name": _language_name(entry.language),
@@ -326,9 +338,79 @@ def about(request: HttpRequest) -> HttpResponse:
     )
 
 
-def public_url(request: HttpRequest, path: str) -> str:
-    """The address readers should cite: LANTERN_SITE_URL when set (the public name
-    behind a proxy), else the address of this request."""
-    if settings.LANTERN_SITE_URL:
-        return settings.LANTERN_SITE_URL.rstrip("/") + path
-    return request.build_absolute_uri(path)
+# ------------------------------------------------------------------------ curators
+
+
+def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Curators only: anonymous users are sent to sign in, other users get 403."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_staff:
+            raise PermissionDenied("Curators only.")
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapped)
+
+
+CHANGES_SHOWN = 50
+CURATE_PAGE_SIZE = 50
+
+
+@staff_required
+def curate_links(request: HttpRequest) -> HttpResponse:
+    """Link health per country, and what changed lately."""
+    return render(
+        request,
+        "web/curate_links.html",
+        {
+            "dashboard": curation.dashboard(),
+            "changes": curation.status_changes(limit=CHANGES_SHOWN),
+            "nav": "curate",
+        },
+    )
+
+
+@staff_required
+def curate_entries(request: HttpRequest) -> HttpResponse:
+    """The entries behind one dashboard cell, a page at a time."""
+    cell = curation.CELLS_BY_KEY.get(request.GET.get("cell", ""))
+    if cell is None:
+        raise Http404("No such dashboard column.")
+    code = request.GET.get("country", "")
+    entries = curation.entries_in(code) if code else Entry.objects.all()
+    entries = (
+        entries.filter(cell.condition)
+        .select_related("primary_country")
+        .only(
+            "id",
+            "title",
+            "url",
+            "cached_link_status",
+            "cached_last_checked_at",
+            "primary_country__code",
+            "primary_country__name",
+        )
+        .order_by("primary_country__name", "id")
+    )
+    page = Paginator(entries, CURATE_PAGE_SIZE).get_page(request.GET.get("page"))
+    country = None
+    if code and code != curation.NO_COUNTRY:
+        country = Country.objects.filter(code=code.upper()).only("name").first()
+    return render(
+        request,
+        "web/curate_entries.html",
+        {
+            "cell": cell,
+            "code": code,
+            "country": country,
+            "page": page,
+            "admin_url": curation.cell_url(cell, code or None)
+            if cell.admin_query is not None
+            else "",
+            "nav": "curate",
+        },
+    )
+
+
+link_changes_feed = staff_required(LinkChangesFeed())

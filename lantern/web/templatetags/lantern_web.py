@@ -4,35 +4,48 @@ Django's autoescaping still applies to whatever imported text they receive."""
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlsplit
+from typing import Any
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from lantern.library.models import Entry
+from lantern.web import pages
+from lantern.web.pages import ListedEntry
 from lantern.web.pages import long_date as _long_date
 
 register = template.Library()
 
-_SAFE_SCHEMES = {"http", "https"}
-
 
 @register.filter
 def external_href(url: str) -> str:
-    """An address fit for an `href`: http(s) only, scheme added when the page wrote a
-    bare `www.example.org/…`; '' for anything else (javascript:, mailto:, junk)."""
-    url = (url or "").strip()
-    if not url or any(ch.isspace() for ch in url):
-        return ""
-    parts = urlsplit(url)
-    if not parts.scheme:
-        if url.startswith("//"):
-            return f"https:{url}"
-        candidate = urlsplit(f"http://{url}")
-        host = candidate.hostname or ""
-        return f"http://{url}" if "." in host else ""
-    if parts.scheme.lower() in _SAFE_SCHEMES and parts.netloc:
-        return url
-    return ""
+    """An address fit for an `href`: http(s) only (see `pages.external_href`)."""
+    return pages.external_href(url)
+
+
+@register.simple_tag(takes_context=True)
+def robust_link(context: dict[str, Any], item: ListedEntry, target: str) -> SafeString:
+    """Robust Links attributes for a link to an entry's source (`target` "original")
+    or to its archived copy ("copy"): data-originalurl, data-versionurl and
+    data-versiondate; nothing when there is no archived copy."""
+    copy = item.archived
+    original = pages.external_href(item.entry.url)
+    if copy is None or not original:
+        return SafeString("")
+    version = copy.url
+    if version.startswith("/"):
+        version = pages.public_url(context.get("request"), version)
+    date = item.version_date
+    if target == "copy":
+        attrs = format_html(' data-originalurl="{}"', original)
+    else:
+        attrs = format_html(
+            ' data-originalurl="{}" data-versionurl="{}"', original, version
+        )
+    if date:
+        attrs += format_html(' data-versiondate="{}"', date)
+    return attrs
 
 
 @register.filter
