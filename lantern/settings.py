@@ -199,5 +199,10 @@ LOGGING = {
         "handlers": ["console"],
         "level": os.environ.get("LANTERN_LOG_LEVEL", "INFO"),
     },
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # httpx and httpcore log every request at INFO/DEBUG: too much for a checker.
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+    },
 }

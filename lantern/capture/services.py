@@ -50,6 +50,7 @@ from lantern.core.matching import excerpt_found
 from lantern.core.models import Job
 from lantern.library.models import Access, Country, Entry, Topic
 from lantern.library.services import LibraryCache, entry_key
+from lantern.linkcheck.checker import fingerprint
 
 __all__ = ["AddResult", "CaptureError", "EntryPlan", "Preview", "add_from_url",
            "capture_entry", "create_entry", "load_preview", "plan_entry", "preview",
@@ -148,7 +149,8 @@ def create_entry(
                 redirect_chain=[
                     {"url": h.url, "status": h.status} for h in result.hops
                 ],
-                content_hash=hashlib.sha256(metadata.text.encode()).hexdigest(),
+                # The same fingerprint of the page's text as the link checker's.
+                content_hash=fingerprint(result),
                 elapsed_ms=round(result.elapsed * 1000),
                 excerpt_found=excerpt_found(metadata.text, list(plan.excerpt))
                 if plan.excerpt

@@ -314,7 +314,10 @@ async def fetch(
         result.error, result.error_detail = "refused-address", str(exc)
     except NameNotResolved as exc:
         result.error, result.error_detail = "dns", str(exc)
-    except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+    except (httpx.ReadError, httpx.WriteError) as exc:
+        # The peer dropped the connection mid-exchange (a reset, usually silent).
+        result.error, result.error_detail = "reset", str(exc) or "connection reset"
+    except httpx.RemoteProtocolError as exc:
         text = str(exc) or type(exc).__name__
         reset = "reset" in text.lower() or "disconnected" in text.lower()
         result.error, result.error_detail = ("reset" if reset else "protocol"), text

@@ -20,16 +20,20 @@ _MARKERS = re.compile(r"^\s*\[\d+(?:\.\d+)*\]\s*|\(\s*\d+(?:\s*[;,]\s*\d+)*\s*\)
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
+# Combining marks (accents once separated from their letters by NFKD).
+_COMBINING = re.compile(
+    "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+)
+
+
 def normalise(text: str) -> str:
-    """Text reduced to lower-case words separated by single spaces."""
+    """Text reduced to lower-case words separated by single spaces (accents, quote
+    and dash styles, soft hyphens and case ignored). Whole-string operations only,
+    so memory stays a small multiple of the text's size."""
     text = unicodedata.normalize("NFKC", text.translate(PUNCT_MAP)).replace(
         "\u00ad", ""
     )
-    text = "".join(
-        ch
-        for ch in unicodedata.normalize("NFKD", text)
-        if not unicodedata.combining(ch)
-    )
+    text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
     return " ".join(_WORD.findall(text.casefold()))
 
 

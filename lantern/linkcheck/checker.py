@@ -204,6 +204,12 @@ def _pieces(text: str, size: int = 64 * 1024) -> list[str]:
     return pieces
 
 
+def fingerprint(result: FetchResult) -> str:
+    """The content hash of a fetched page, as checks record it (one definition for
+    the first access a curator's `lantern add` records and every later check)."""
+    return content_hash(read_page(result), result.body)
+
+
 def content_hash(page: Page, body: bytes) -> str:
     """SHA-256 of the page's normalised text (of the body when it has none)."""
     if page.text is not None:

@@ -179,6 +179,12 @@ def test_politeness_as_the_servers_see_it(
 
 
 def test_an_interrupted_run_resumes_without_checking_twice(web: FakeWeb) -> None:
+    # Pages that take a moment, so the stop comes while most are still to do
+    # (with instant pages every check can finish before the fourth is written).
+    for n in range(10, 22):
+        slow = article()
+        slow.delay = 0.05
+        web.add(f"/page/{n}", slow)
     entries = [entry_at(web.url(f"/page/{n}", HOSTS[n % 2])) for n in range(10, 22)]
     urls = {e.pk: e.link for e in entries}
 
