@@ -23,6 +23,7 @@ class Job(models.Model):
     class Kind(models.TextChoices):
         CHECK = "check", "Check a link"
         CAPTURE = "capture", "Capture a snapshot"
+        WAYBACK = "wayback", "Find an Internet Archive copy"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"

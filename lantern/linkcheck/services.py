@@ -28,6 +28,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from lantern.core.http import Limits, make_client
+from lantern.core.jobs import enqueue
 from lantern.core.models import Job
 from lantern.library.models import Access, Country, Entry
 from lantern.linkcheck.checker import CheckResult, SiteProbes, check_url
@@ -250,6 +251,10 @@ def unfinished_run(options: dict[str, Any]) -> CheckRun | None:
     return None
 
 
+# Outcomes that send readers to an archived copy.
+GONE = frozenset({"dead", "soft-dead", "drifted"})
+
+
 def record_check(
     *, entry_id: int, result: CheckResult, run: CheckRun | None
 ) -> Access | None:
@@ -286,6 +291,15 @@ def record_check(
             Entry.objects.filter(pk=entry_id).update(
                 cached_link_status=result.outcome, cached_last_checked_at=now
             )
+            if (
+                result.outcome in GONE
+                and not Entry.objects.filter(pk=entry_id)
+                .exclude(wayback_url="")
+                .exists()
+            ):
+                # Readers of a gone page need an archived copy: the worker looks
+                # for the Internet Archive's closest one.
+                enqueue(Job.Kind.WAYBACK, entry_id=entry_id, priority=150)
     except IntegrityError:
         if not Entry.objects.filter(pk=entry_id).exists():
             return None  # deleted while it was being checked

@@ -81,3 +81,17 @@ def test_a_broken_api_is_an_error_not_an_answer(web: FakeWeb, wayback_api):
         update_wayback(EntryFactory(url="http://www.example.org/api-broken"))
     with pytest.raises(WaybackError, match="no JSON"):
         parse_availability(b"<html>maintenance</html>")
+
+
+def test_a_wayback_job_finds_the_copy(web: FakeWeb, wayback_api) -> None:
+    from lantern.core.jobs import enqueue, run_one
+
+    wayback_api[CITED] = capture("20110102030405")
+    entry = EntryFactory(url=CITED, cached_link_status="dead")
+    enqueue(
+        "wayback", entry_id=entry.pk, run_after=dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    )
+    job = run_one(kinds=["wayback"])
+    assert job is not None and job.status == "done"
+    entry.refresh_from_db()
+    assert entry.wayback_url.endswith(f"/20110102030405/{CITED}")

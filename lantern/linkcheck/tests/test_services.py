@@ -344,3 +344,15 @@ def test_an_entry_deleted_during_its_check_is_skipped(web: FakeWeb) -> None:
 
     report = quick_run(per_host=1, progress=delete_the_other)
     assert report.checked == 1 and kept.accesses.count() == 1
+
+
+def test_a_gone_link_queues_a_search_for_an_archived_copy(web: FakeWeb) -> None:
+    from lantern.core.models import Job
+
+    gone = entry_at(web.url("/missing-report"))
+    fine = entry_at(web.url("/page/2"))
+    quick_run()
+    assert list(
+        Job.objects.filter(kind="wayback").values_list("entry_id", flat=True)
+    ) == [gone.pk]
+    assert not Job.objects.filter(kind="wayback", entry=fine).exists()
