@@ -265,13 +265,82 @@ class EntryForm(forms.ModelForm):
         )
 
 
+class LinkStatusFilter(admin.SimpleListFilter):
+    """The outcome of the latest link check, or never checked."""
+
+    title = "link status"
+    parameter_name = "link"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("never", "Never checked"), *Access.Outcome.choices]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "never":
+            return queryset.exclude(url="").filter(cached_last_checked_at__isnull=True)
+        if self.value():
+            return queryset.filter(cached_link_status=self.value())
+        return queryset
+
+
+class SnapshotFilter(admin.SimpleListFilter):
+    """Whether Lantern keeps its own archived copy of the entry's page."""
+
+    title = "snapshot"
+    parameter_name = "snapshot"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", "Has a snapshot"), ("no", "No snapshot (has a URL)")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        from lantern.capture.models import Snapshot
+
+        usable = Snapshot.objects.usable().values("entry_id")
+        if self.value() == "yes":
+            return queryset.filter(pk__in=usable)
+        if self.value() == "no":
+            return queryset.exclude(url="").exclude(pk__in=usable)
+        return queryset
+
+
+@admin.action(description="Check the links now (up to 20 entries)")
+def check_now(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+    from lantern.linkcheck.services import check_entry
+
+    entries = list(queryset.exclude(url="")[:20])
+    outcomes = [f"{e.pk}: {check_entry(e).outcome}" for e in entries]
+    modeladmin.message_user(request, "Checked " + ", ".join(outcomes) if outcomes
+                            else "None of these entries has a URL.")  # fmt: skip
+
+
+def _queue(kind: str, description: str) -> Any:
+    def action(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        from lantern.core.jobs import enqueue
+
+        queued = sum(
+            1 for pk in queryset.exclude(url="").values_list("pk", flat=True)
+            if enqueue(kind, entry_id=pk) is not None
+        )  # fmt: skip
+        modeladmin.message_user(
+            request, f"Queued {queued} job(s) for `lantern worker` ({description})."
+        )
+
+    action.__name__ = f"queue_{kind}"
+    return admin.action(description=f"Queue: {description}")(action)
+
+
 @admin.register(Entry)
 class EntryAdmin(admin.ModelAdmin):
     form = EntryForm
     change_list_template = "admin/capture/entry_change_list.html"  # "Add from URL"
+    actions = (
+        check_now,
+        _queue("check", "check the links"),
+        _queue("capture", "capture snapshots"),
+        _queue("wayback", "find Internet Archive copies"),
+    )
     list_display = (
         "title", "format", "primary_country", "published_raw", "section",
-        "collection", "access_count",
+        "collection", "access_count", "cached_link_status",
     )  # fmt: skip
     list_display_links = ("title",)
     list_filter = (
@@ -284,6 +353,8 @@ class EntryAdmin(admin.ModelAdmin):
         ("publisher", admin.RelatedOnlyFieldListFilter),
         "format",
         "origin",
+        LinkStatusFilter,
+        SnapshotFilter,
     )
     search_fields = ("title", "source_line", "url", "excerpt")
     list_select_related = ("primary_country",)
