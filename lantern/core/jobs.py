@@ -123,7 +123,10 @@ def run_one(*, kinds: list[str] | None = None, worker: str | None = None) -> Job
     try:
         handler(job)
     except Exception as exc:  # a job's failure must not stop the worker
-        log.exception("job %s failed", job.pk)
+        # The message is enough for the expected failures (a site or API that does
+        # not answer); the traceback is there when debugging.
+        log.warning("job %s (%s) failed: %s", job.pk, job.kind, exc,
+                    exc_info=log.isEnabledFor(logging.DEBUG))  # fmt: skip
         finish(job, error=f"{type(exc).__name__}: {exc}")
     else:
         finish(job)
