@@ -69,14 +69,19 @@ def excerpt_probes(paragraphs: list[str], *, words: int = 12) -> list[str]:
 
 
 def excerpt_found(
-    page: str, paragraphs: list[str], *, share: float = 0.5
+    page: str,
+    paragraphs: list[str],
+    *,
+    share: float = 0.5,
+    normalised: str | None = None,
 ) -> bool | None:
     """Whether the quoted excerpt is still on the page: at least `share` of its probes
-    appear in the page text. None when the excerpt gives nothing to look for."""
+    appear in the page text. None when the excerpt gives nothing to look for.
+    `normalised` is the page text already normalised (then `page` is not read)."""
     probes = excerpt_probes(paragraphs)
     if not probes:
         return None
-    haystack = f" {normalise(page)} "
+    haystack = f" {normalised if normalised is not None else normalise(page)} "
     found = sum(1 for probe in probes if f" {probe} " in haystack)
     return found / len(probes) >= share
 

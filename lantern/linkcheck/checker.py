@@ -146,9 +146,17 @@ class Page:
     def headings(self) -> tuple[str, ...]:
         return self._title_and_headings[1]
 
+    @functools.cached_property
+    def normalised(self) -> str:
+        """The page's text normalised once, for the hash and the excerpt search."""
+        return normalise(self.text or "")
+
     def leading_words(self, count: int = 5000) -> list[str]:
         """The first `count` normalised words (enough to compare two pages)."""
         return normalise(_head(self.text or "", count * 20)).split()[:count]
+
+
+MAX_PARSED_CHARS = 5_000_000
 
 
 def read_page(result: FetchResult) -> Page:
@@ -162,6 +170,15 @@ def read_page(result: FetchResult) -> Page:
         and body.lstrip()[:1] == b"<"
     ):
         document = result.text()
+        if len(document) > MAX_PARSED_CHARS:
+            # Parsing costs many times a document's size in memory; a cited
+            # passage is not found beyond the first few megabytes in practice.
+            return Page(
+                "html",
+                page_text(document[:MAX_PARSED_CHARS]),
+                problem=f"only the first {MAX_PARSED_CHARS // 1_000_000} MB were read",
+                document=document[:MAX_PARSED_CHARS],
+            )
         return Page("html", page_text(document), document=document)
     if kind_of.startswith("text/") or kind_of in {
         "application/json",
@@ -191,19 +208,6 @@ def _head(text: str, size: int) -> str:
     return text[: cut if cut > 0 else size]
 
 
-def _pieces(text: str, size: int = 64 * 1024) -> list[str]:
-    """`text` in pieces of about `size` characters cut between words, so that long
-    pages are normalised a piece at a time (normalising costs many times the
-    text's size in memory)."""
-    pieces = []
-    while len(text) > size:
-        head = _head(text, size)
-        pieces.append(head)
-        text = text[len(head) :]
-    pieces.append(text)
-    return pieces
-
-
 def fingerprint(result: FetchResult) -> str:
     """The content hash of a fetched page, as checks record it (one definition for
     the first access a curator's `lantern add` records and every later check)."""
@@ -213,10 +217,7 @@ def fingerprint(result: FetchResult) -> str:
 def content_hash(page: Page, body: bytes) -> str:
     """SHA-256 of the page's normalised text (of the body when it has none)."""
     if page.text is not None:
-        digest = hashlib.sha256()
-        for piece in _pieces(page.text):
-            digest.update(normalise(piece).encode() + b" ")
-        return digest.hexdigest()
+        return hashlib.sha256(page.normalised.encode()).hexdigest()
     return hashlib.sha256(body).hexdigest() if body else ""
 
 
@@ -359,8 +360,8 @@ class _Probe:
 
 @dataclass
 class SiteProbes:
-    """What hosts answer for an address that cannot exist, asked once per host and
-    folder: the yardstick for soft-404s."""
+    """What hosts answer for an address that cannot exist, asked once per host (and
+    kind of address): the yardstick for soft-404s."""
 
     _found: dict[str, _Probe | None] = field(default_factory=dict)
     _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
@@ -390,12 +391,15 @@ def made_up_address(url: str) -> tuple[str, str]:
     if parts.query:
         names = [pair.split("=", 1)[0] for pair in parts.query.split("&") if pair]
         query = "&".join(f"{name}={token}" for name in names)
-        key = f"{parts.scheme}://{parts.netloc}{parts.path}?{'&'.join(names)}"
+        key = f"{parts.scheme}://{parts.netloc}/?query"
         return urlunsplit(parts._replace(query=query, fragment="")), key.lower()
     folder, _, last = parts.path.rpartition("/")
     extension = "." + last.rsplit(".", 1)[-1][:8] if "." in last else ""
     made_up = parts._replace(path=f"{folder}/{token}{extension}", fragment="")
-    return urlunsplit(made_up), f"{parts.scheme}://{parts.netloc}{folder}/".lower()
+    # One probe per host and kind of address (static or with a query): sites answer
+    # made-up addresses the same way in all their folders, and each probe is one
+    # more request to a site that is being asked politely.
+    return urlunsplit(made_up), f"{parts.scheme}://{parts.netloc}/{extension}".lower()
 
 
 def _failed(
@@ -545,6 +549,9 @@ class _Plan:
     note: str = ""
 
 
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+
+
 def _next_attempt(result: FetchResult, attempts: int, retry: RetryPolicy) -> _Plan:
     """Whether and when to try again after a transient failure."""
     detail = result.error_detail.lower()
@@ -559,7 +566,11 @@ def _next_attempt(result: FetchResult, attempts: int, retry: RetryPolicy) -> _Pl
     )
     status = result.status or 0
     asked: float | None = None
-    if not result.error and (status == 429 or status >= 500):
+    # Overload and gateway trouble pass; a plain 500 is more often the page's own
+    # bug, so it is asked again only once.
+    if not result.error and status == 500 and attempts >= 2:
+        return _Plan(None)
+    if not result.error and (status in RETRY_STATUSES or status == 500):
         if result.header("cf-mitigated"):
             return _Plan(None)  # a challenge does not go away by asking again
         transient = True
@@ -604,7 +615,11 @@ async def _judge(
             return Outcome.DEAD, f"HTTP {status}", None
         return Outcome.SERVER_ERROR, f"HTTP {status} without a Location", None
 
-    found = excerpt_found(page.text, excerpt) if page.text is not None else None
+    found = (
+        excerpt_found("", excerpt, normalised=page.normalised)
+        if page.text is not None
+        else None
+    )
     live = Outcome.MOVED if _moved(result) else Outcome.ALIVE
     notes = [page.problem] if page.problem else []
     if result.truncated:

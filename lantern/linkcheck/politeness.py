@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import email.utils
+import heapq
 import random
 import threading
 import time
@@ -58,13 +59,50 @@ class HostClock:
             self._last[host] = max(when, self._last.get(host, when))
 
 
+class PriorityGate:
+    """A counting semaphore whose free places go to the waiter with the highest
+    priority (ties: first come, first served)."""
+
+    def __init__(self, places: int) -> None:
+        self.free = places
+        self._waiting: list[tuple[float, int, asyncio.Future[None]]] = []
+        self._order = 0
+
+    async def acquire(self, priority: float = 0.0) -> None:
+        if self.free > 0 and not self._waiting:
+            self.free -= 1
+            return
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._order += 1
+        heapq.heappush(self._waiting, (-priority, self._order, future))
+        try:
+            await future
+        except asyncio.CancelledError:
+            if future.done() and not future.cancelled():
+                self.release()  # granted as it was cancelled: pass it on
+            else:
+                self._waiting = [w for w in self._waiting if w[2] is not future]
+                heapq.heapify(self._waiting)
+            raise
+
+    def release(self) -> None:
+        while self._waiting:
+            _, _, future = heapq.heappop(self._waiting)
+            if not future.done():
+                future.set_result(None)
+                return
+        self.free += 1
+
+
 class Politeness:
     """Gates every request of a run: at most `per_host` at once to one host:port,
     request starts to one host at least `delay` seconds apart, at most
     `concurrency` requests in flight in all.
 
     Waiting for a host never holds one of the global places, so a busy or paused
-    host does not slow down the others. Spacing is kept at two moments: when a
+    host does not slow down the others; and when places are scarce they go first to
+    the host with the most checks left (`expect`), which decides how long a run
+    lasts: a polite run cannot end before its busiest host is done. Spacing is kept at two moments: when a
     request is let go, and (once `attach`ed to the client) just before its first
     byte is sent, after any connecting, so the host sees starts at least `delay`
     apart however long each request took to get going."""
@@ -83,8 +121,19 @@ class Politeness:
         self.per_host = per_host
         self.delay = delay
         self.clock = clock or HostClock()
-        self._global = asyncio.Semaphore(concurrency)
+        self._global = PriorityGate(concurrency)
         self._hosts: dict[str, _Host] = {}
+        self._left: dict[str, int] = {}  # checks not yet finished, per host
+
+    def expect(self, hosts: list[str]) -> None:
+        """Announce the run's checks (one host per check) to order the places."""
+        for host in hosts:
+            self._left[host] = self._left.get(host, 0) + 1
+
+    def finished(self, host: str) -> None:
+        """One of the announced checks at `host` is over."""
+        if self._left.get(host, 0) > 0:
+            self._left[host] -= 1
 
     def _host(self, host: str) -> _Host:
         state = self._hosts.get(host)
@@ -108,7 +157,7 @@ class Politeness:
                     if wait > 0:
                         await asyncio.sleep(wait)
                         continue
-                    await self._global.acquire()
+                    await self._global.acquire(self._left.get(host, 0))
                     now = time.monotonic()
                     if now >= state.next_start:  # `pause` may have moved it
                         break

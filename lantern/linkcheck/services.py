@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
@@ -31,7 +31,7 @@ from lantern.core.http import Limits, make_client
 from lantern.core.jobs import enqueue
 from lantern.core.models import Job
 from lantern.library.models import Access, Country, Entry
-from lantern.linkcheck.checker import CheckResult, SiteProbes, check_url
+from lantern.linkcheck.checker import CheckResult, SiteProbes, check_url, host_key
 from lantern.linkcheck.models import CheckRun
 from lantern.linkcheck.politeness import (
     HostClock,
@@ -258,22 +258,52 @@ GONE = frozenset({"dead", "soft-dead", "drifted"})
 def record_check(
     *, entry_id: int, result: CheckResult, run: CheckRun | None
 ) -> Access | None:
-    """Append the Access for one check (after the entry's other accesses) and
-    update the entry's cached status, in one transaction. Returns None when the
-    entry is gone or the run already has an access for it (another process
-    resumed the run too)."""
+    """Append the Access for one check and update the entry's cached status (see
+    `record_checks`). Returns None when the entry is gone or the run already has
+    an access for it."""
+    return record_checks([(entry_id, result)], run=run)[0]
+
+
+def record_checks(
+    items: Sequence[tuple[int, CheckResult]], *, run: CheckRun | None
+) -> list[Access | None]:
+    """Append one Access per check (after each entry's other accesses) and update
+    the entries' cached status, for a batch of checks in one transaction. Entries
+    deleted meanwhile, and entries the run already has an access for (another
+    process resumed the run too), get None. Gone links queue a search for an
+    archived copy."""
     now = timezone.now()
-    try:
-        with transaction.atomic():
-            if not Entry.objects.filter(pk=entry_id).exists():
-                return None  # deleted while it was being checked
-            last = Access.objects.filter(entry_id=entry_id).aggregate(
-                last=Max("position")
-            )["last"]
-            access = Access.objects.create(
+    ids = [entry_id for entry_id, _ in items]
+    with transaction.atomic():
+        existing = set(Entry.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        checked = (
+            set(
+                Access.objects.filter(run=run, entry_id__in=ids).values_list(
+                    "entry_id", flat=True
+                )
+            )
+            if run is not None
+            else set()
+        )
+        last = dict(
+            Access.objects.filter(entry_id__in=existing)
+            .values("entry_id")
+            .annotate(last=Max("position"))
+            .values_list("entry_id", "last")
+        )
+        made: list[Access | None] = []
+        new: list[Access] = []
+        for entry_id, result in items:
+            if entry_id not in existing or entry_id in checked:
+                made.append(None)
+                continue
+            checked.add(entry_id)
+            position = last.get(entry_id)
+            last[entry_id] = 0 if position is None else position + 1
+            access = Access(
                 entry_id=entry_id,
                 run=run,
-                position=0 if last is None else last + 1,
+                position=last[entry_id],
                 origin=Access.Origin.CHECKER,
                 url=result.url[:2000],
                 accessed_on=timezone.localdate(now) if result.verified else None,
@@ -288,28 +318,25 @@ def record_check(
                 attempts=result.attempts,
                 error=result.error[:300],
             )
-            Entry.objects.filter(pk=entry_id).update(
-                cached_link_status=result.outcome, cached_last_checked_at=now
+            new.append(access)
+            made.append(access)
+        Access.objects.bulk_create(new)
+        by_outcome: dict[str, list[int]] = defaultdict(list)
+        for access in new:
+            by_outcome[access.outcome].append(access.entry_id)
+        for outcome, entry_ids in by_outcome.items():
+            Entry.objects.filter(pk__in=entry_ids).update(
+                cached_link_status=outcome, cached_last_checked_at=now
             )
-            if (
-                result.outcome in GONE
-                and not Entry.objects.filter(pk=entry_id)
-                .exclude(wayback_url="")
-                .exists()
-            ):
-                # Readers of a gone page need an archived copy: the worker looks
-                # for the Internet Archive's closest one.
-                enqueue(Job.Kind.WAYBACK, entry_id=entry_id, priority=150)
-    except IntegrityError:
-        if not Entry.objects.filter(pk=entry_id).exists():
-            return None  # deleted while it was being checked
-        if (
-            run is not None
-            and Access.objects.filter(entry_id=entry_id, run=run).exists()
-        ):
-            return None
-        raise
-    return access
+        gone = [a.entry_id for a in new if a.outcome in GONE]
+        without_copy = Entry.objects.filter(pk__in=gone, wayback_url="").values_list(
+            "pk", flat=True
+        )
+        for entry_id in without_copy:
+            # Readers of a gone page need an archived copy: the worker looks for
+            # the Internet Archive's closest one.
+            enqueue(Job.Kind.WAYBACK, entry_id=entry_id, priority=150)
+    return made
 
 
 def execute_run(
@@ -359,25 +386,25 @@ def execute_run(
     failed = 0
     worker.start()
     try:
-        for target, outcome in worker.outcomes():
-            if isinstance(outcome, BaseException):
-                failed += 1
-                continue
-            access = record_check(entry_id=target.entry_id, result=outcome, run=run)
-            if access is None:
-                continue
-            results.append(outcome)
-            if progress:
-                progress(Progress(len(results), total, access, outcome))
+        # Checks are written in small batches (one transaction each), which leaves
+        # the checking thread's event loop more of the interpreter.
+        for batch in worker.batches():
+            good = [(t, o) for t, o in batch if isinstance(o, CheckResult)]
+            failed += len(batch) - len(good)
+            made = record_checks([(t.entry_id, o) for t, o in good], run=run)
+            for (_, outcome), access in zip(good, made, strict=True):
+                if access is None:
+                    continue
+                results.append(outcome)
+                if progress:
+                    progress(Progress(len(results), total, access, outcome))
     except BaseException:
         worker.stop()
         # Checks that finished while we stopped are kept too.
-        for target, outcome in worker.drain():
-            try:
-                record_check(entry_id=target.entry_id, result=outcome, run=run)
-            except Exception:
-                log.exception("could not record a check while stopping")
-                break
+        try:
+            record_checks([(t.entry_id, o) for t, o in worker.drain()], run=run)
+        except Exception:
+            log.exception("could not record the checks that finished while stopping")
         try:
             _save_counts(run)
         except Exception:  # the original trouble matters more
@@ -500,6 +527,28 @@ class _CheckingThread(threading.Thread):
                 return
             yield item
 
+    def batches(
+        self, *, most: int = 100, within: float = 0.1
+    ) -> Iterator[list[tuple[Target, CheckResult | BaseException]]]:
+        """Results in small batches: each batch is what came in within `within`
+        seconds of its first result (at most `most`)."""
+        outcomes = self.outcomes()
+        for first in outcomes:
+            batch = [first]
+            deadline = time.monotonic() + within
+            while len(batch) < most:
+                try:
+                    item = self.results.get(
+                        timeout=max(0.0, deadline - time.monotonic())
+                    )
+                except queue.Empty:
+                    break
+                if item is _DONE:
+                    self.results.put(_DONE)  # let `outcomes` see the end
+                    break
+                batch.append(item)
+            yield batch
+
     def drain(self) -> list[tuple[Target, CheckResult]]:
         """Results that came in and were not taken yet (after `stop`)."""
         items: list[tuple[Target, CheckResult]] = []
@@ -526,6 +575,8 @@ class _CheckingThread(threading.Thread):
             robots = RobotsRules(memory=ROBOTS_MEMORY)
             probes = SiteProbes()
 
+            self.politeness.expect([host_key(t.url) for t in self.targets])
+
             async def one(target: Target) -> None:
                 try:
                     result = await check_url(
@@ -543,5 +594,7 @@ class _CheckingThread(threading.Thread):
                     self.results.put((target, exc))
                 else:
                     self.results.put((target, result))
+                finally:
+                    self.politeness.finished(host_key(target.url))
 
             await asyncio.gather(*(one(target) for target in self.targets))
