@@ -1010,7 +1010,11 @@ def report(
 
     lantern, p, correct, tellable, *_ = measured["Lantern"]
     aims = [
-        ("within 15% of the politeness bound", lantern.wall <= 1.15 * bound),
+        # The least time the busiest host needs counts every request it must get
+        # (redirect hops, robots.txt, the second hit after a 429) and the waits it
+        # asks for: the forced-request bound. The URL-count bound is shown too.
+        ("within 15% of the forced-request bound", lantern.wall <= 1.15 * forced_bound),
+        ("within 15% of the URL-count bound", lantern.wall <= 1.15 * bound),
         ("≥ 99% correct outcomes", correct >= 0.99 * len(links)),
         ("zero politeness violations", p.hosts_over_limit == 0 and p.close_starts == 0),
     ]
