@@ -50,7 +50,7 @@ from lantern.core.matching import excerpt_found
 from lantern.core.models import Job
 from lantern.library.models import Access, Country, Entry, Topic
 from lantern.library.services import LibraryCache, entry_key
-from lantern.linkcheck.checker import fingerprint
+from lantern.linkcheck.pages import fingerprint
 
 __all__ = ["AddResult", "CaptureError", "EntryPlan", "Preview", "add_from_url",
            "capture_entry", "create_entry", "load_preview", "plan_entry", "preview",

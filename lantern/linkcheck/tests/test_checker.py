@@ -31,9 +31,9 @@ from lantern.linkcheck.checker import (
     Outcome,
     SiteProbes,
     check_url,
-    is_home,
     made_up_address,
 )
+from lantern.linkcheck.pages import is_home
 from lantern.linkcheck.politeness import RobotsRules
 from lantern.linkcheck.tests.helpers import (
     LIMITS,
