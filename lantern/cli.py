@@ -9,7 +9,8 @@ import os
 import sys
 
 LANTERN_APPS = ("lantern.core", "lantern.library", "lantern.legacy", "lantern.web",
-                "lantern.teaching", "lantern.capture", "lantern.linkcheck")  # fmt: skip
+                "lantern.teaching", "lantern.capture", "lantern.linkcheck",
+                "lantern.search")  # fmt: skip
 
 
 # Commands that must run without (or before) an up-to-date database.

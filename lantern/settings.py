@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "lantern.capture",
     "lantern.linkcheck",
     "lantern.web",
+    "lantern.search",
 ]
 
 MIDDLEWARE = [
@@ -181,6 +182,11 @@ LANTERN_CHECK_DELAY = float(os.environ.get("LANTERN_CHECK_DELAY", "1.0"))
 LANTERN_WAYBACK_API = os.environ.get(
     "LANTERN_WAYBACK_API", "https://archive.org/wayback/available"
 )
+# Search: the backend ("tantivy", the embedded default, or "postgres"; unset, chosen
+# by the database), where the embedded index lives, and whether writes update it.
+LANTERN_SEARCH_BACKEND = os.environ.get("LANTERN_SEARCH_BACKEND", "")
+LANTERN_SEARCH_DIR = os.environ.get("LANTERN_SEARCH_DIR", "")
+LANTERN_SEARCH_AUTO_UPDATE = env_bool("LANTERN_SEARCH_AUTO_UPDATE", True)
 
 if not DEBUG:
     SESSION_COOKIE_HTTPONLY = True

@@ -10,5 +10,6 @@ admin.site.index_title = "Library"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("archive/", include("lantern.capture.urls")),
+    path("search/", include("lantern.search.urls")),
     path("", include("lantern.web.urls")),
 ]

@@ -375,6 +375,20 @@ def test_country_page_uses_guidance_records_for_students(client):
     assert f'href="{reverse("web:teachers")}"' in html
 
 
+def test_country_page_charts_its_entries_per_year(client):
+    for year in (2004, 2004, 2009):
+        EntryFactory(published_date=dt.date(year, 3, 1))
+    EntryFactory(published_date=None, published_raw="")
+
+    html = text_of(client.get(country_url()))
+
+    assert 'id="chart-entries-per-year-svg"' in html
+    assert 'role="img" aria-labelledby="chart-entries-per-year-title' in html
+    assert "3 entries about Peru by year of publication, 2004–2009" in html
+    assert "1 entry has no date" in html
+    assert '<th scope="row">2004</th><td class="number">2</td>' in html
+
+
 def test_country_page_query_count_is_bounded(client, django_assert_max_num_queries):
     country = peru()
     CountryProfileFactory(country=country)
@@ -393,7 +407,8 @@ def test_country_page_query_count_is_bounded(client, django_assert_max_num_queri
         AccessFactory.create_batch(2, entry=entry)
     EntryFactory(primary_country=Country.objects.get(code="BO"), countries=[country])
 
-    with django_assert_max_num_queries(12):
+    # 12 for the page itself, one for its chart of entries per year.
+    with django_assert_max_num_queries(13):
         response = client.get(country_url())
 
     assert response.status_code == 200

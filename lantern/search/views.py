@@ -1,0 +1,116 @@
+"""The search page: `/search/?q=…&country=PE&topic=forced-labour&sort=published&page=2`.
+
+Every state of the page is its URL (shareable); facet links add one filter,
+removal links take one away, and both start again at page 1."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from lantern.search.facets import SORTS, Filters
+from lantern.search.services import QueryError, SearchPage, run_search
+
+
+def _href(text: str, filters: Filters, sort: str, page: int = 1) -> str:
+    params: list[tuple[str, Any]] = []
+    if text:
+        params.append(("q", text))
+    params += filters.items()
+    if sort != "relevance":
+        params.append(("sort", sort))
+    if page > 1:
+        params.append(("page", page))
+    base = reverse("search:search")
+    return f"{base}?{urlencode(params)}" if params else base
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """Search results with facets, or the empty search form."""
+    text = request.GET.get("q", "")[:1000].strip()
+    filters = Filters.from_params(dict(request.GET.lists()))
+    sort = request.GET.get("sort", "relevance")
+    sort = sort if sort in SORTS else "relevance"
+    try:
+        page_number = int(request.GET.get("page", "1"))
+    except ValueError:
+        page_number = 1
+    context: dict[str, Any] = {
+        "q": text,
+        "sort": sort,
+        "sorts": list(SORTS.items()),
+        "filters": filters,
+        "nav": "search",
+    }
+    status = 200
+    if text or filters:
+        try:
+            page = run_search(text, filters=filters, sort=sort, page=page_number)
+        except QueryError as error:
+            context["error"] = str(error)
+            status = 400
+        else:
+            context.update(_page_context(page))
+    return render(request, "search/search.html", context, status=status)
+
+
+def _page_context(page: SearchPage) -> dict[str, Any]:
+    text, filters, sort = page.text, page.filters, page.sort
+    applied = [
+        {
+            "key": key,
+            "value": value,
+            "label": page.label(key, value),
+            "remove": _href(text, filters.removing(key, value), sort),
+        }
+        for key, value in filters.items()
+    ]
+    facets = [
+        {
+            "key": group.key,
+            "label": group.label,
+            "values": [
+                {
+                    "label": v.label,
+                    "count": v.count,
+                    "selected": v.selected,
+                    "href": _href(
+                        text,
+                        filters.removing(group.key, v.value)
+                        if v.selected
+                        else filters.adding(group.key, v.value),
+                        sort,
+                    ),
+                }
+                for v in group.values
+            ],
+        }
+        for group in page.facets
+    ]
+    return {
+        "page": page,
+        "applied": applied,
+        "facets": facets,
+        "clear_href": _href(text, Filters(), sort),
+        "sort_links": [
+            {
+                "key": key,
+                "label": label,
+                "href": _href(text, filters, key),
+                "current": key == sort,
+            }
+            for key, label in SORTS.items()
+        ],
+        "previous_href": _href(text, filters, sort, page.page - 1)
+        if page.page > 1
+        else "",
+        "next_href": _href(text, filters, sort, page.page + 1)
+        if page.page < page.pages
+        else "",
+        "first_shown": (page.page - 1) * page.per_page + 1 if page.found else 0,
+        "last_shown": (page.page - 1) * page.per_page + len(page.found),
+    }
