@@ -43,6 +43,7 @@ from lantern.library.services import (
     save_helpline,
     tier_for,
 )
+from lantern.library.signals import entries_written
 from lantern.teaching.models import (
     DebateProposition,
     Guidance,
@@ -408,6 +409,8 @@ def _store_entries(
         [TopicThrough(entry_id=e, topic_id=t) for e, t in topic_rows],
         ignore_conflicts=True,
     )
+    if changed_ids:
+        entries_written.send(Entry, ids=set(changed_ids), origin="import")
     return ordered
 
 

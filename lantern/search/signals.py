@@ -1,7 +1,8 @@
-"""The ORM's signals that keep the search index in step: saves and deletes of
-entries, their countries and topics, their accesses (last verified) and their
-publishers. Each handler only queues entry ids (`index.entries_changed`); the index
-is written once the transaction commits."""
+"""The signals that keep the search index in step: the ORM's for saves and deletes
+of entries, their countries and topics, their accesses (last verified) and their
+publishers, and the library's `entries_written` for bulk writes. Each handler only
+queues entry ids (`index.entries_changed`); the index is written once the
+transaction commits."""
 
 from __future__ import annotations
 
@@ -62,8 +63,15 @@ def _publisher_deleting(sender: Any, instance: Any, **kwargs: Any) -> None:
     index.entries_changed(instance.entries.values_list("pk", flat=True))
 
 
+def _bulk_written(sender: Any, ids: Any, **kwargs: Any) -> None:
+    index.entries_changed(ids)
+
+
 def connect() -> None:
     from lantern.library.models import Access, Entry, Publisher
+    from lantern.library.signals import entries_written
+
+    entries_written.connect(_bulk_written, dispatch_uid=f"{_UID}.bulk")
 
     post_save.connect(_entry_saved, sender=Entry, dispatch_uid=f"{_UID}.entry.save")
     post_delete.connect(_entry_deleted, sender=Entry, dispatch_uid=f"{_UID}.entry.del")
