@@ -7,6 +7,7 @@ the database.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -43,6 +44,7 @@ SORTS = {
     "verified": "Last verified",
 }
 MAX_FILTER_VALUES = 10
+SAFE_VALUE = re.compile(r"[\w][\w .'-]*")
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,9 @@ def normalise(key: str, value: str) -> str:
         if key == "decade":
             year -= year % 10
         return str(year) if 1800 <= year <= 2200 else ""
-    if len(value) > 100:
+    # Slugs, choice values and region names: anything else (control characters,
+    # markup) cannot be a stored value, and would trouble some databases.
+    if len(value) > 100 or not SAFE_VALUE.fullmatch(value):
         return ""
     return value.lower() if key != "region" else value
 

@@ -173,8 +173,10 @@ class _Batch:
 
     def __init__(self) -> None:
         self.ids: set[int] = set()
+        self.ran = False
 
     def __call__(self) -> None:
+        self.ran = True
         ids, self.ids = self.ids, set()
         try:
             sync(ids)
@@ -190,6 +192,7 @@ def _pending_batch() -> _Batch:
     current = getattr(connection, "_lantern_search_batch", None)
     if (
         current is not None
+        and not current.ran
         and connection.in_atomic_block
         and any(item[1] is current for item in connection.run_on_commit)
     ):

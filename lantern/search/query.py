@@ -9,6 +9,7 @@ read raises `QueryError` with a message fit to show the reader. Pure code.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 MAX_QUERY_LENGTH = 500
@@ -204,10 +205,13 @@ class _Parser:
                 )
             return None
         if prefix:
-            if len(found) > 1 or len(found[0]) < MIN_PREFIX:
+            if len(found[-1]) < MIN_PREFIX:
                 raise QueryError(
                     f"Give at least {MIN_PREFIX} letters before “*”, as in traffick*."
                 )
+            if len(found) > 1:
+                # "anti-traffick*": the first words as they are, the last as a prefix.
+                return And((*(Term(w) for w in found[:-1]), Term(found[-1], True)))
             return Term(found[0], prefix=True)
         if len(found) > 1:
             # "anti-trafficking", "U.S.": the words belong together.
@@ -218,7 +222,8 @@ class _Parser:
 def parse(query: str) -> Node | None:
     """The tree of a reader's query; None when it asks for nothing (blank, or only
     punctuation). Raises `QueryError` for a query that cannot be read."""
-    query = query.strip()
+    # Composed forms, as the library's text has them (é, not e + a combining accent).
+    query = unicodedata.normalize("NFC", query).strip()
     if len(query) > MAX_QUERY_LENGTH:
         raise QueryError(
             f"The query is too long: at most {MAX_QUERY_LENGTH} characters."

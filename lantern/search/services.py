@@ -14,6 +14,7 @@ from lantern.search.backends.base import Hit, SearchRequest, SearchResult
 from lantern.search.facets import FACETS, SORTS, Filters, label_for, value_labels
 from lantern.search.index import get_backend
 from lantern.search.query import Node, QueryError, parse
+from lantern.search.variants import expand
 
 PER_PAGE = 20
 MAX_PAGE = 500
@@ -84,7 +85,7 @@ def run_search(
     sort = sort if sort in SORTS else "relevance"
     page = max(1, min(page, MAX_PAGE))
     request = SearchRequest(
-        query=node,
+        query=expand(node),
         filters=filters,
         sort=sort,
         offset=(page - 1) * per_page,

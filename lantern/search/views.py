@@ -13,7 +13,13 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from lantern.search.facets import SORTS, Filters
+from lantern.search.query import parse
 from lantern.search.services import QueryError, SearchPage, run_search
+
+NOTHING_TO_FIND = (
+    "There is no word to look for in that search: type a word, a phrase in "
+    "quotes, or the beginning of a word followed by *."
+)
 
 
 def _href(text: str, filters: Filters, sort: str, page: int = 1) -> str:
@@ -49,17 +55,26 @@ def search(request: HttpRequest) -> HttpResponse:
     status = 200
     if text or filters:
         try:
+            if parse(text) is None and not filters:
+                # Only punctuation: nothing to look for (not the whole library).
+                context["notice"] = NOTHING_TO_FIND
+                return render(request, "search/search.html", context)
             page = run_search(text, filters=filters, sort=sort, page=page_number)
         except QueryError as error:
             context["error"] = str(error)
             status = 400
         else:
             context.update(_page_context(page))
+            if context["past_end"]:
+                status = 404
     return render(request, "search/search.html", context, status=status)
 
 
 def _page_context(page: SearchPage) -> dict[str, Any]:
     text, filters, sort = page.text, page.filters, page.sort
+    # Without words to rank by, results come newest first.
+    ranked = page.node is not None
+    shown_sort = sort if ranked or sort != "relevance" else "published"
     applied = [
         {
             "key": key,
@@ -101,16 +116,19 @@ def _page_context(page: SearchPage) -> dict[str, Any]:
                 "key": key,
                 "label": label,
                 "href": _href(text, filters, key),
-                "current": key == sort,
+                "current": key == shown_sort,
             }
             for key, label in SORTS.items()
+            if ranked or key != "relevance"
         ],
         "previous_href": _href(text, filters, sort, page.page - 1)
-        if page.page > 1
+        if 1 < page.page <= page.pages
         else "",
         "next_href": _href(text, filters, sort, page.page + 1)
         if page.page < page.pages
         else "",
         "first_shown": (page.page - 1) * page.per_page + 1 if page.found else 0,
         "last_shown": (page.page - 1) * page.per_page + len(page.found),
+        "past_end": page.total > 0 and not page.found,
+        "last_href": _href(text, filters, sort, page.pages),
     }

@@ -27,12 +27,11 @@ from lantern.library.models import (
     Country,
     Entry,
     Helpline,
-    Publisher,
     TierPlacement,
     Topic,
 )
-from lantern.library.reference import country_facts, ranked_years, tier_list_years
-from lantern.web import charts, pages
+from lantern.library.reference import ranked_years, tier_list_years
+from lantern.web import charts, pages, topic_charts, topics
 from lantern.web.pages import TierCell
 from lantern.web.stats import YearCounts
 
@@ -127,6 +126,16 @@ class Subject:
     @property
     def is_country(self) -> bool:
         return self.kind == "country"
+
+    @property
+    def search_url(self) -> str:
+        """Search narrowed to the subject's entries; '' for regions below a
+        continent (search filters by continent only)."""
+        if self.is_country:
+            return topics.search_url(country=self.codes[0])
+        if self.region is not None and self.region.level == "region":
+            return topics.search_url(region=self.region.name)
+        return ""
 
 
 def country_subject(country: Country) -> Subject:
@@ -354,9 +363,11 @@ class Comparison:
     kinds: dict[str, dict[str, int]]
     helplines: dict[str, list[Helpline]]
     tier_cells: dict[str, list[TierCell]]
-    topic_rows: list[charts.TopicRow]
+    topic_rows: list[topic_charts.TopicRow]
     estimates: dict[str, Estimate] = field(default_factory=dict)
     tier_mix: dict[str, TierMix] = field(default_factory=dict)
+    # How many of each subject's countries the TIP Reports have ever ranked.
+    placed: dict[str, int] = field(default_factory=dict)
 
     def total(self, subject: Subject) -> int:
         return self.years[subject.key].total
@@ -468,9 +479,13 @@ def gather(subjects: Sequence[Subject], countries: Mapping[str, Country]) -> Com
         if s.is_country
     }
     tier_mix = {s.key: _tier_mix(s.codes, cells) for s in subjects if not s.is_country}
+    ranked = {
+        code for code, rows in cells.items() if any(c.status == "placed" for c in rows)
+    }
+    placed = {s.key: sum(1 for c in s.codes if c in ranked) for s in subjects}
 
     topic_rows = [
-        charts.TopicRow(
+        topic_charts.TopicRow(
             slug=t.slug,
             name=t.name,
             group=t.parent.name if t.parent else "",
@@ -494,65 +509,5 @@ def gather(subjects: Sequence[Subject], countries: Mapping[str, Country]) -> Com
         topic_rows=topic_rows,
         estimates=estimates,
         tier_mix=tier_mix,
+        placed=placed,
     )
-
-
-# --------------------------------------------------------------------- what differs
-
-
-@dataclass(frozen=True)
-class GapRow:
-    """A topic or a year covered for some subjects and missing for others."""
-
-    label: str
-    url: str
-    counts: tuple[int, ...]
-
-
-def topic_gaps(comparison: Comparison) -> list[GapRow]:
-    rows = []
-    for t in comparison.topic_rows:
-        counts = tuple(
-            comparison.topics[s.key].get(t.slug, 0) for s in comparison.subjects
-        )
-        if any(counts) and not all(counts):
-            rows.append(GapRow(t.name, t.url, counts))
-    return rows
-
-
-def year_gaps(comparison: Comparison) -> list[GapRow]:
-    every = [y for yc in comparison.years.values() for y in yc.counts]
-    if not every:
-        return []
-    rows = []
-    for year in range(min(every), max(every) + 1):
-        counts = tuple(
-            comparison.years[s.key].counts.get(year, 0) for s in comparison.subjects
-        )
-        if any(counts) and not all(counts):
-            rows.append(GapRow(str(year), "", counts))
-    return rows
-
-
-PUBLISHER_KINDS: tuple[tuple[str, str], ...] = (
-    *((str(k.value), str(k.label)) for k in Publisher.Kind),
-    ("unknown", "Not recorded"),
-)
-
-
-def publisher_rows(comparison: Comparison) -> list[tuple[str, list[tuple[int, int]]]]:
-    """(kind label, [(entries, percent) per subject]) for kinds any subject has."""
-    rows = []
-    for kind, label in PUBLISHER_KINDS:
-        cells = []
-        for s in comparison.subjects:
-            n = comparison.kinds[s.key].get(kind, 0)
-            total = comparison.total(s)
-            cells.append((n, round(n * 100 / total) if total else 0))
-        if any(n for n, _ in cells):
-            rows.append((label, cells))
-    return rows
-
-
-def gsi_source() -> str:
-    return str(country_facts()["sources"].get("gsi-2023", ""))

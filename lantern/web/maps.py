@@ -21,14 +21,13 @@ from typing import Any
 from lantern.library.reference import country_facts
 from lantern.web import charts
 from lantern.web.charts import (
-    INK,
-    NO_DATA,
     Chart,
     Column,
     LegendItem,
     Link,
     Table,
 )
+from lantern.web.svg import INK, NO_DATA, render_svg
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ATLAS_FILE = DATA_DIR / "countries-110m.json"
@@ -134,6 +133,8 @@ class MapValue:
 def world_map(
     values: Mapping[str, MapValue],
     *,
+    countries: Sequence[MapCountry],
+    empty: str,
     chart_id: str,
     title: str,
     description: str,
@@ -141,13 +142,20 @@ def world_map(
     legend: tuple[LegendItem, ...],
 ) -> Chart:
     """A world map (Equal Earth projection) with each country filled by its value's
-    colour (no value: neutral); countries too small for a shape as dots."""
+    colour (no value: neutral, hovered as "Name: `empty`"); countries too small for
+    a shape as dots. Every country links to its page."""
     with_antarctica = ANTARCTICA in values
     shaped = shaped_codes()
     coords = coordinates()
+    known = {c.code: c for c in countries}
     lookup = [
-        {"id": code, "colour": v.colour, "label": v.label}
-        for code, v in sorted(values.items())
+        {
+            "id": code,
+            "colour": values[code].colour if code in values else None,
+            "label": values[code].label if code in values else f"{c.name}: {empty}",
+            "url": c.url,
+        }
+        for code, c in sorted(known.items())
     ]
     points = [
         {
@@ -155,6 +163,7 @@ def world_map(
             "lon": coords[code][1],
             "colour": v.colour,
             "label": v.label,
+            "url": known[code].url if code in known else "",
         }
         for code, v in sorted(values.items())
         if code not in shaped and code in coords
@@ -171,7 +180,7 @@ def world_map(
                     "from": {
                         "data": {"values": lookup},
                         "key": "id",
-                        "fields": ["colour", "label"],
+                        "fields": ["colour", "label", "url"],
                     },
                 },
                 {
@@ -183,6 +192,7 @@ def world_map(
             "encoding": {
                 "color": {"field": "fill", "type": "nominal", "scale": None},
                 "description": {"field": "label"},
+                "href": {"field": "url"},
             },
         }
     ]
@@ -202,6 +212,7 @@ def world_map(
                     "latitude": {"field": "lat", "type": "quantitative"},
                     "color": {"field": "colour", "type": "nominal", "scale": None},
                     "description": {"field": "label"},
+                    "href": {"field": "url"},
                 },
             }
         )
@@ -218,7 +229,7 @@ def world_map(
         "points": points,
         "size": [spec["width"], spec["height"]],
     }
-    svg = charts.render_svg(
+    svg = render_svg(
         spec,
         chart_id=chart_id,
         title=title,
@@ -226,7 +237,11 @@ def world_map(
         key_data=key_data,
         min_scale=0,
     )
-    return Chart(chart_id, title, description, svg, table, legend)
+    hint = (
+        "Select a country on the map to open its page; the numbers behind the map, "
+        "below it, link to the same pages."
+    )
+    return Chart(chart_id, title, description, svg, table, legend, hint)
 
 
 # ------------------------------------------------------------------------ coverage
@@ -307,6 +322,8 @@ def coverage_map(
     )
     return world_map(
         values,
+        countries=countries,
+        empty="no entries",
         chart_id=chart_id,
         title=title,
         description=description,
@@ -383,6 +400,8 @@ def tier_map(
     )
     return world_map(
         values,
+        countries=countries,
+        empty="no data",
         chart_id=chart_id,
         title=title,
         description=description,

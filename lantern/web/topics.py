@@ -32,11 +32,16 @@ def entries_about(topic: Topic) -> EntryQuerySet:
     return Entry.objects.filter(topics=topic)
 
 
-def search_url(*, topic: str = "", country: str = "") -> str:
-    """The search page filtered to a topic (and a country)."""
-    params = {"q": "", "topic": topic}
+def search_url(*, topic: str = "", country: str = "", region: str = "") -> str:
+    """The search page filtered to a topic, a country (ISO code) or a continent (its
+    M49 name), in search's own parameter names (`lantern.search.facets`)."""
+    params = {"q": ""}
+    if topic:
+        params["topic"] = topic
     if country:
-        params["country"] = country.lower()
+        params["country"] = country.upper()
+    if region:
+        params["region"] = region
     return f"{reverse('search:search')}?{urlencode(params)}"
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from lantern.web import views
+from lantern.web import discovery_views, views
 
 app_name = "web"
 
@@ -11,10 +11,10 @@ urlpatterns = [
     path("countries/", views.country_index, name="countries"),
     path("countries/<str:code>/", views.country_detail, name="country"),
     path("entries/<int:pk>/", views.entry_detail, name="entry"),
-    path("topics/", views.topic_index, name="topics"),
-    path("topics/<slug:slug>/", views.topic_detail, name="topic"),
-    path("compare/", views.compare_view, name="compare"),
-    path("map/", views.world_map, name="map"),
+    path("topics/", discovery_views.topic_index, name="topics"),
+    path("topics/<slug:slug>/", discovery_views.topic_detail, name="topic"),
+    path("compare/", discovery_views.compare_view, name="compare"),
+    path("map/", discovery_views.world_map, name="map"),
     path("help/", views.helplines, name="helplines"),
     path("teachers/", views.teachers, name="teachers"),
     path("teachers/lesson-plans/<int:pk>/", views.lesson_plan, name="lesson-plan"),

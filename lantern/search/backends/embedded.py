@@ -3,7 +3,13 @@
 
 Text fields are stemmed (English); facets are fast fields, counted by Tantivy's
 aggregations in the same pass over the matching documents; snippets are made for
-the hits of the page shown only. Several processes on one machine share the
+the hits of the page shown only. Facets are indexed for filtering as they are, and
+counted from single-valued fast fields, which Tantivy counts several times faster
+than multi-valued ones, and the fewer the better: kind, format, section and status
+joined in one field (`joined`), an entry's regions joined in one (`regions`), the
+first `SLOTS` countries and topics each in a field of its own (`country_0`,
+`country_1`, …). Countries and topics beyond those go to `country_more` and
+`topic_more`, counted separately over the few entries that have any (`spill`). Several processes on one machine share the
 folder: any number read, and writers take Tantivy's lock in turn (a writer that
 finds it taken waits and tries again).
 """
@@ -37,11 +43,16 @@ from lantern.search.backends.base import (
 from lantern.search.facets import decade_counts
 
 # Bump when the schema changes: a new folder is used, and `lantern reindex` fills it.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 TEXT_FIELDS = ("title", "body", "publisher")
 BOOSTS = {"title": 3.0, "publisher": 1.5}
 KEYWORD_FACETS = ("country", "region", "topic", "kind", "format", "section", "status")
-FACET_SIZES = {"country": 300, "region": 20, "topic": 200}
+SLOTTED_FACETS = ("country", "topic")
+JOINED_FACETS = ("kind", "format", "section", "status")
+SEP = "\x1f"  # between joined values (never in a facet value)
+SLOTS = 3
+# Larger than any facet's number of values, so every value is counted.
+BUCKETS = 65_000
 SORT_FIELDS = {"published": "published", "added": "added", "verified": "verified"}
 EPOCH = dt.date(1970, 1, 1)
 # Far in the past, so undated entries sort last when newest come first.
@@ -57,11 +68,36 @@ def build_schema() -> tantivy.Schema:
     sb.add_text_field("body", stored=True, tokenizer_name="en_stem")
     sb.add_text_field("publisher", tokenizer_name="en_stem")
     for name in KEYWORD_FACETS:
+        sb.add_text_field(name, tokenizer_name="raw", index_option="basic")
+    counted = ["joined", "regions"]
+    counted += [slot for name in SLOTTED_FACETS for slot in _slots(name)]
+    for name in counted:
         sb.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
+    sb.add_unsigned_field("spill", indexed=True)
     sb.add_unsigned_field("year", indexed=True, fast=True)
     for name in SORT_FIELDS.values():
         sb.add_integer_field(name, fast=True)
     return sb.build()
+
+
+def _slots(name: str) -> list[str]:
+    """The single-valued fields holding a facet's first values for counting, and
+    last the (multi-valued) field for values beyond them."""
+    return [f"{name}_{i}" for i in range(SLOTS)] + [f"{name}_more"]
+
+
+# The single-valued fields counted, in two halves of about equal work.
+COUNTED = (
+    ["joined", "regions", "country_1", "topic_0"],
+    ["year", "country_0", "country_2", "topic_1", "topic_2"],
+)
+assert SLOTS == 3, "COUNTED names the slots"
+# A counting field → the facet it counts (`joined` holds several).
+FACET_OF = {
+    "regions": "region",
+    "year": "year",
+    **{slot: key for key in SLOTTED_FACETS for slot in _slots(key)},
+}
 
 
 def _days(value: dt.date | None) -> int:
@@ -74,10 +110,21 @@ def _document(doc: IndexDoc) -> tantivy.Document:
     d.add_text("title", doc.title)
     d.add_text("body", doc.body)
     d.add_text("publisher", doc.publisher)
-    for key, values in doc.facet_values().items():
+    spill = False
+    facets = doc.facet_values()
+    for key, values in facets.items():
         if key in KEYWORD_FACETS:
             for value in values:
                 d.add_text(key, value)
+        if key in SLOTTED_FACETS:
+            *slots, more = _slots(key)
+            for i, value in enumerate(dict.fromkeys(values)):
+                d.add_text(slots[i] if i < SLOTS else more, value)
+                spill |= i >= SLOTS
+    d.add_text("joined", SEP.join(_first(facets[key]) for key in JOINED_FACETS))
+    if facets["region"]:
+        d.add_text("regions", SEP.join(dict.fromkeys(facets["region"])))
+    d.add_unsigned("spill", int(spill))
     d.add_unsigned("year", doc.year)
     d.add_integer("published", _days(doc.published))
     d.add_integer("added", int(doc.added.timestamp()) if doc.added else MISSING)
@@ -126,8 +173,13 @@ class TantivyBackend(SearchBackend):
     def write(self, docs: Sequence[IndexDoc], deleted: Iterable[int]) -> None:
         writer = self._writer()
         try:
-            for entry_id in {*deleted, *(d.id for d in docs)}:
-                writer.delete_documents_by_term("id", entry_id)
+            # By query: `delete_documents_by_term` makes a signed term from a Python
+            # int, which never matches the unsigned `id` field.
+            stale = sorted({*deleted, *(d.id for d in docs)})
+            if stale:
+                writer.delete_documents_by_query(
+                    tantivy.Query.term_set_query(self.schema, "id", stale)
+                )
             for doc in docs:
                 writer.add_document(_document(doc))
             writer.commit()
@@ -409,20 +461,53 @@ class TantivyBackend(SearchBackend):
         self, searcher: Any, query: tantivy.Query
     ) -> dict[str, dict[str, int]]:
         """Facet counts of the documents `query` matches, in one pass (Tantivy's
-        terms aggregations over the fast fields; sizes cover every value)."""
-        spec: dict[str, Any] = {
-            key: {"terms": {"field": key, "size": FACET_SIZES.get(key, 50)}}
-            for key in KEYWORD_FACETS
-        }
-        spec["year"] = {"terms": {"field": "year", "size": 300}}
+        terms aggregations over the fast fields; sizes cover every value). A
+        multi-valued facet is the sum over its slots (an entry's values are
+        distinct), plus, when any entry has more values than slots, a second pass
+        over the matches among those entries only. The fields are counted in
+        two halves side by side (Tantivy releases the GIL)."""
+        other = _halves().submit(self._terms, searcher, query, COUNTED[1])
+        counts = self._terms(searcher, query, COUNTED[0])
+        counts.update(other.result())
+        if searcher.doc_freq("spill", 1):
+            spilled = tantivy.Query.boolean_query(
+                [
+                    (tantivy.Occur.Must, query),
+                    (
+                        tantivy.Occur.Must,
+                        tantivy.Query.term_query(self.schema, "spill", 1),
+                    ),
+                ]
+            )
+            more = [_slots(key)[-1] for key in SLOTTED_FACETS]
+            counts.update(self._terms(searcher, spilled, more))
+        merged: dict[str, dict[str, int]] = {}
+        for field, values in counts.items():
+            for joined, n in values.items():
+                pairs: Iterable[tuple[str, str]]
+                if field == "joined":
+                    pairs = zip(JOINED_FACETS, joined.split(SEP), strict=True)
+                else:
+                    pairs = ((FACET_OF[field], v) for v in joined.split(SEP))
+                for key, value in pairs:
+                    if value:
+                        into = merged.setdefault(key, {})
+                        into[value] = into.get(value, 0) + n
+        return merged
+
+    def _terms(
+        self, searcher: Any, query: tantivy.Query, fields: Sequence[str]
+    ) -> dict[str, dict[str, int]]:
+        """Value → number of matching documents, for each of `fields`."""
+        spec = {name: {"terms": {"field": name, "size": BUCKETS}} for name in fields}
         result = searcher.aggregate(query, spec)
         return {
-            key: {
+            name: {
                 str(b["key"]): int(b["doc_count"])
                 for b in agg.get("buckets", [])
                 if b["key"] not in ("", 0)
             }
-            for key, agg in result.items()
+            for name, agg in result.items()
         }
 
     def _library_counts(
@@ -455,6 +540,13 @@ def _pool() -> ThreadPoolExecutor:
 
 
 @functools.cache
+def _halves() -> ThreadPoolExecutor:
+    """Threads for the second half of the counting fields (a pool of their own:
+    their tasks never wait on another task, so they cannot deadlock)."""
+    return ThreadPoolExecutor(max_workers=4, thread_name_prefix="search-counts")
+
+
+@functools.cache
 def _analyzer() -> Any:
     """The analysis of the `en_stem` fields, to look up a word's indexed form."""
     return (
@@ -464,6 +556,10 @@ def _analyzer() -> Any:
         .filter(tantivy.Filter.stemmer("english"))
         .build()
     )
+
+
+def _first(values: Sequence[str]) -> str:
+    return values[0] if values else ""
 
 
 def _from_snippet(snippet: Any, fallback: str) -> str:

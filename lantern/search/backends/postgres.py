@@ -7,6 +7,7 @@ Several machines share it simply by sharing the database."""
 from __future__ import annotations
 
 import html
+import itertools
 import json
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -29,6 +30,11 @@ from lantern.search.facets import decade_counts
 CONFIG = "english"
 # ts_headline marks matches with these; the text itself never holds them.
 START, STOP = "\x02", "\x03"
+STAGE_BATCH = 10_000
+# ts_headline drops what looks like an HTML tag: angle brackets are swapped for
+# these before it reads the text, and swapped back after.
+LT, GT = "\x04", "\x05"
+ANGLES_SQL = "translate({}, '<>', E'\\x04\\x05')"
 COLUMNS = ("entry_id", "title", "body", "publisher", "countries", "regions", "topics",
            "kind", "format", "section", "status", "year", "published", "added",
            "verified")  # fmt: skip
@@ -75,7 +81,9 @@ STAGING_SQL = """
 
 
 def _clean(text: str) -> str:
-    return text.replace(START, " ").replace(STOP, " ").replace("\x00", "")
+    for char in (START, STOP, LT, GT):
+        text = text.replace(char, " ")
+    return text.replace("\x00", "")
 
 
 def _row(doc: IndexDoc) -> tuple[Any, ...]:
@@ -112,12 +120,16 @@ class PostgresBackend(SearchBackend):
     def _stage(self, cursor: Any, docs: Iterable[IndexDoc]) -> int:
         cursor.execute(STAGING_SQL)
         count = 0
-        with cursor.cursor.copy(
-            f"COPY search_staging ({', '.join(COLUMNS)}) FROM STDIN"
-        ) as copy:
-            for doc in docs:
-                copy.write_row(_row(doc))
-                count += 1
+        # A batch at a time: `docs` may itself read the database on this connection
+        # (`index.documents`), which must not happen while a COPY is open on it.
+        pending = iter(docs)
+        while batch := [_row(doc) for doc in itertools.islice(pending, STAGE_BATCH)]:
+            with cursor.cursor.copy(
+                f"COPY search_staging ({', '.join(COLUMNS)}) FROM STDIN"
+            ) as copy:
+                for row in batch:
+                    copy.write_row(row)
+            count += len(batch)
         return count
 
     def write(self, docs: Sequence[IndexDoc], deleted: Iterable[int]) -> None:
@@ -234,8 +246,9 @@ class PostgresBackend(SearchBackend):
                 'MinWords=12, FragmentDelimiter=" … "'
             )
             cursor.execute(
-                f"SELECT entry_id, ts_headline('{CONFIG}', title, m.q, %s), "
-                f"ts_headline('{CONFIG}', body, m.q, %s), body "
+                "SELECT entry_id, "
+                f"ts_headline('{CONFIG}', {ANGLES_SQL.format('title')}, m.q, %s), "
+                f"ts_headline('{CONFIG}', {ANGLES_SQL.format('body')}, m.q, %s), body "
                 f"FROM search_entry, (SELECT {mark_sql} AS q) m WHERE entry_id = ANY(%s)",
                 [options.replace("MaxFragments=2", "HighlightAll=true"), options,
                  *mark_params, ids],
@@ -299,7 +312,7 @@ class PostgresBackend(SearchBackend):
 
 def _marked(text: str) -> str:
     """ts_headline's output (with START/STOP around matches) as escaped HTML."""
-    out = html.escape(text)
+    out = html.escape(text).replace(LT, "&lt;").replace(GT, "&gt;")
     return out.replace(START, "<mark>").replace(STOP, "</mark>")
 
 

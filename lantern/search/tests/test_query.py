@@ -62,6 +62,23 @@ def test_prefix():
     assert parse("traffick*") == Term("traffick", prefix=True)
 
 
+def test_a_prefix_after_joined_words_applies_to_the_last():
+    assert parse("anti-traffick*") == And((Term("anti"), Term("traffick", prefix=True)))
+    with pytest.raises(QueryError, match="at least 2 letters"):
+        parse("children's*")
+
+
+def test_accents_are_kept_and_composed():
+    assert parse("Côte") == Term("côte")
+    assert parse("Co\u0302te") == Term("côte")  # e + combining accent
+
+
+def test_nul_bytes_and_control_characters_are_not_words():
+    assert parse("cocoa\x00") == Term("cocoa")
+    assert parse("\x00\x01") is None
+    assert parse("co\x00coa") == Phrase(("co", "coa"))
+
+
 def test_parentheses_group():
     assert parse("(cocoa OR coffee) Ghana") == And(
         (Or((Term("cocoa"), Term("coffee"))), Term("ghana"))

@@ -4,6 +4,7 @@ and search work."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.contrib import admin
@@ -187,6 +188,16 @@ def test_saving_an_entry_in_admin_keeps_primary_country_in_countries(admin_clien
         "accesses-0-raw": "[accessed 3 March 2021]",
         "accesses-0-origin": "curator",
     }
+
+    # Other inlines on the form (whatever they are) are sent back empty.
+    page = admin_client.get(url).content.decode()
+    for prefix in set(re.findall(r'name="([\w-]+)-TOTAL_FORMS"', page)) - {"accesses"}:
+        data |= {
+            f"{prefix}-TOTAL_FORMS": "0",
+            f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "1000",
+        }
 
     response = admin_client.post(url, data)
 

@@ -11,8 +11,9 @@ import vl_convert
 from django.core.cache import cache
 from lxml import etree
 
-from lantern.web import charts, pages
-from lantern.web.charts import INK, TIER_COLOURS, TopicRow
+from lantern.web import charts, pages, topic_charts
+from lantern.web.charts import INK, TIER_COLOURS
+from lantern.web.topic_charts import TopicRow
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -137,7 +138,7 @@ def test_topic_profile_gives_each_subjects_share_as_text():
         TopicRow("fishing", "Fishing", "Sectors"),
         TopicRow("hunger", "Hunger", "Precursors"),
     ]
-    chart = charts.topic_profile(
+    chart = topic_charts.topic_profile(
         topics,
         [("Peru", 10, {"mining": 4}), ("Bolivia", 4, {"mining": 1, "fishing": 2})],
         chart_id="topics",
@@ -152,6 +153,28 @@ def test_topic_profile_gives_each_subjects_share_as_text():
     assert ">40%<" in chart.svg and ">50%<" in chart.svg
     assert "Peru: Mining (40%)" in chart.description
     assert "Bolivia: Fishing (50%)" in chart.description
+
+
+def test_topic_bars_put_the_most_tagged_first_and_keep_every_topic_in_the_table():
+    counts = [
+        (TopicRow(f"t{i}", f"Topic {i:02}", "Group", f"/topics/t{i}/?country=pe"), i)
+        for i in range(topic_charts.TOPIC_BARS + 3)
+    ]
+    chart = topic_charts.topic_bars(counts, total=40, subject="Peru", chart_id="bars")
+
+    assert chart is not None
+    root = assert_accessible(chart.svg, "bars", "Topics of the entries: Peru")
+    # Topic 00 has no entries: not a bar, not a row.
+    names = [row[0].text for row in chart.table.rows]
+    assert names[0] == "Topic 14" and "Topic 00" not in names
+    assert len(names) == topic_charts.TOPIC_BARS + 2
+    assert chart.table.rows[0][2:] == (14, "35%")
+    bars = [a.get("href") for a in root.iter(f"{SVG}a")]
+    assert len(bars) == topic_charts.TOPIC_BARS
+    assert bars[0] == "/topics/t14/?country=pe"
+    assert "most often tagged in the 40 entries about Peru" in chart.description
+    assert "2 more topics in the table" in chart.description
+    assert topic_charts.topic_bars([], total=3, subject="Peru", chart_id="x") is None
 
 
 def test_tier_strip_shows_placed_unlisted_and_blank_years():

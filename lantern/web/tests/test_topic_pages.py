@@ -74,7 +74,7 @@ def test_topic_page_groups_entries_by_country_in_name_order_with_counts():
     assert "<dt>Countries</dt><dd>2</dd>" in html
     assert 'id="chart-topic-per-year-svg"' in html and 'role="img"' in html
     assert 'href="/search/?q=&amp;topic=mining"' in html
-    assert 'href="/search/?q=&amp;topic=mining&amp;country=pe"' in html
+    assert 'href="/search/?q=&amp;topic=mining&amp;country=PE"' in html
 
 
 def test_big_countries_show_their_newest_entries_and_link_to_the_rest():

@@ -1,0 +1,226 @@
+"""Vega-Lite specs to accessible SVG, on the server: vl-convert renders (Vega-Lite in
+an embedded JavaScript engine, no browser, no network), lxml rebuilds the result as
+one labelled image, and Django's cache keeps it under a hash of the spec, so a page
+whose numbers did not change is not rendered again. Touches the cache; nothing else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from typing import Any
+
+import vl_convert
+from django.core.cache import cache
+from django.utils.safestring import SafeString, mark_safe
+from lxml import etree
+
+# Bump when the post-processing below changes, so cached SVG is rendered again.
+RENDER_VERSION = "3"
+CACHE_SECONDS = 60 * 60 * 24 * 30
+CACHE_PREFIX = "lantern:chart:"
+# Charts with text shrink to three quarters of their size on narrow screens (12px
+# labels stay 9px), then scroll sideways.
+MIN_SCALE = 0.75
+
+# Wide, screen-legible faces with near-identical metrics (Verdana on Windows and
+# macOS, DejaVu Sans on Linux): text measured on the server fits the reader's font.
+FONT = 'Verdana, "DejaVu Sans", "Bitstream Vera Sans", sans-serif'
+INK = "#1b1f24"
+INK_MUTED = "#4a525c"
+RULE = "#d6d2c8"
+ACCENT = "#0b5566"  # 8.2:1 on the page background: bars are easy to see
+PAPER = "#fdfcf9"
+NO_DATA = "#eceae4"
+
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+
+# --------------------------------------------------------------------- rendering
+
+BASE_CONFIG: dict[str, Any] = {
+    "background": None,
+    # Text is measured with the renderer's fonts, not the reader's: leave room for
+    # a reader's wider font beside the axes.
+    "padding": {"left": 16, "right": 12, "top": 6, "bottom": 6},
+    "font": FONT,
+    "view": {"stroke": None},
+    "axis": {
+        "aria": False,
+        "labelColor": INK,
+        "titleColor": INK,
+        "labelFontSize": 12,
+        "titleFontSize": 12,
+        "titleFontWeight": 600,
+        "domainColor": INK_MUTED,
+        "tickColor": INK_MUTED,
+        "gridColor": RULE,
+    },
+    "header": {"labelColor": INK, "labelFontSize": 13, "labelFontWeight": 600},
+    "legend": {"aria": False},
+    "title": {"aria": False},
+}
+
+
+def spec_with_config(spec: dict[str, Any]) -> dict[str, Any]:
+    """The spec with Lantern's fonts and colours (the spec's own config wins)."""
+    config = {**BASE_CONFIG, **spec.get("config", {})}
+    return {**spec, "config": config}
+
+
+def render_svg(
+    spec: dict[str, Any],
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    key_data: Any = None,
+    min_scale: float = MIN_SCALE,
+) -> SafeString:
+    """The accessible SVG of a Vega-Lite spec, from the cache when the same spec was
+    rendered before. `key_data` stands for the spec in the cache key when hashing the
+    whole spec would be wasteful (a map's shapes: their file hash instead). On
+    narrow screens the picture shrinks to `min_scale` of its size, then scrolls (0:
+    it shrinks without limit, for pictures without text)."""
+    full = spec_with_config(spec)
+    identity = {
+        "spec": full if key_data is None else key_data,
+        "id": chart_id,
+        "title": title,
+        "description": description,
+        "render": RENDER_VERSION,
+        "min_scale": min_scale,
+        "vl_convert": getattr(vl_convert, "__version__", ""),
+    }
+    payload = json.dumps(identity, sort_keys=True, ensure_ascii=False, default=str)
+    key = CACHE_PREFIX + hashlib.sha256(payload.encode()).hexdigest()
+    svg = cache.get(key)
+    if svg is None:
+        raw = vl_convert.vegalite_to_svg(full, allowed_base_urls=[])
+        svg = accessible_svg(
+            raw,
+            chart_id=chart_id,
+            title=title,
+            description=description,
+            min_scale=min_scale,
+        )
+        cache.set(key, svg, CACHE_SECONDS)
+    # Built by lxml from parsed SVG: every text node and attribute is escaped.
+    return mark_safe(svg)
+
+
+_DECIMALS = re.compile(r"(\d+\.\d)\d+")
+_URL_REF = re.compile(r"url\(#([^)]+)\)")
+_STRIPPED = ("role", "aria-roledescription", "aria-hidden", "aria-label")
+# vl-convert resolves a mark's `href` against this base (it has no option to change
+# it); site paths are recovered from it, anything else is dropped.
+VEGA_BASE = "https://vega.github.io/vega-datasets/"
+_SITE_PATH = re.compile(r"/[A-Za-z0-9._~/-]*(\?[A-Za-z0-9._~=&%+,-]*)?")
+_DROPPED = frozenset({"script", "foreignObject", "iframe", "style"})
+
+
+def site_path(href: str) -> str:
+    """The site path a mark links to (`/countries/pe/`), or '' when the link is not
+    one of ours."""
+    if href.startswith(VEGA_BASE):
+        href = "/" + href.removeprefix(VEGA_BASE).lstrip("/")
+    if href.startswith("//") or not _SITE_PATH.fullmatch(href):
+        return ""
+    return href
+
+
+def _links_and_scripts(root: etree._Element) -> None:
+    """Keep links to site paths only (out of the tab order: the table beside the
+    chart has the same links), unwrap any other link, drop anything executable."""
+    for el in list(root.iter()):
+        if not isinstance(el.tag, str):
+            continue
+        name = etree.QName(el).localname
+        if name in _DROPPED:
+            el.getparent().remove(el)  # type: ignore[union-attr]
+            continue
+        for attr in list(el.attrib):
+            if str(attr).lower().startswith("on"):
+                del el.attrib[attr]
+        if name != "a":
+            continue
+        path = site_path(el.get(XLINK_HREF) or el.get("href") or "")
+        el.attrib.pop(XLINK_HREF, None)
+        if path:
+            el.set("href", path)
+            el.set("tabindex", "-1")
+            continue
+        parent = el.getparent()
+        if parent is None:
+            continue
+        index = parent.index(el)
+        for offset, child in enumerate(list(el)):
+            parent.insert(index + offset, child)
+        parent.remove(el)
+
+
+def accessible_svg(
+    raw: str,
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    min_scale: float = MIN_SCALE,
+) -> str:
+    """Vega's SVG made into one accessible image: `role="img"` named by its own
+    `<title>` and `<desc>`; the marks' own descriptions kept only as hover tooltips;
+    ids prefixed with `chart_id` so several charts can share a page; coordinates cut
+    to one decimal (maps shrink by a third); links kept only to site paths, nothing
+    executable."""
+    root = etree.fromstring(raw.encode("utf-8"))
+    _links_and_scripts(root)
+    ids = {el.get("id") for el in root.iter() if el.get("id")}
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        label = el.get("aria-label")
+        for name in _STRIPPED:
+            el.attrib.pop(name, None)
+        if label and label != "null" and etree.QName(el).localname != "g":
+            tooltip = etree.SubElement(el, f"{{{SVG_NS}}}title")
+            tooltip.text = label
+        if el.get("d"):
+            el.set("d", _DECIMALS.sub(r"\1", el.get("d", "")))
+        if el.get("id"):
+            el.set("id", f"{chart_id}-{el.get('id')}")
+        for attr in ("clip-path", "fill", "stroke", "mask", "filter"):
+            value = el.get(attr)
+            if value and "url(#" in value:
+                el.set(
+                    attr,
+                    _URL_REF.sub(
+                        lambda m: (
+                            f"url(#{chart_id}-{m.group(1)})"
+                            if m.group(1) in ids
+                            else m.group(0)
+                        ),
+                        value,
+                    ),
+                )
+        for attr in ("href", XLINK_HREF):
+            value = el.get(attr)
+            if value and value.startswith("#") and value[1:] in ids:
+                el.set(attr, f"#{chart_id}-{value[1:]}")
+
+    title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
+    root.set("role", "img")
+    root.set("aria-labelledby", f"{title_id} {desc_id}")
+    root.set("focusable", "false")
+    root.set("class", "chart__svg")
+    root.set("id", chart_id + "-svg")
+    width = float(root.get("width", "0") or 0)
+    if min_scale and width:
+        root.set("style", f"min-width: {round(width * min_scale)}px")
+    title_el = etree.Element(f"{{{SVG_NS}}}title", id=title_id)
+    title_el.text = title
+    desc_el = etree.Element(f"{{{SVG_NS}}}desc", id=desc_id)
+    desc_el.text = description
+    root.insert(0, desc_el)
+    root.insert(0, title_el)
+    return etree.tostring(root, encoding="unicode")
