@@ -3,10 +3,12 @@
     uv run python benchmarks/topic_tagging_bench.py            # test and dev splits
     uv run python benchmarks/topic_tagging_bench.py --split dev --errors
     uv run python benchmarks/topic_tagging_bench.py --tune     # thresholds from dev
+    uv run python benchmarks/topic_tagging_bench.py --throughput [--pages 30]
+        [--database-url postgres://postgres@127.0.0.1:5432/lantern_tag_bench]
 
 `benchmarks/data/topic_labels.jsonl` holds excerpts we wrote and labelled by hand
-(guidelines: `benchmarks/data/topic_labels.md`). Thresholds are tuned on the dev
-split only; the test split is for measuring. Run by hand; never part of the tests.
+(how: docs/benchmarks.md, "Topic tagging"). Thresholds are tuned on the dev split
+only; the test split is for measuring. Run by hand; never part of the tests.
 """
 
 from __future__ import annotations
@@ -170,6 +172,72 @@ def timing(rows: Iterable[dict], tagger: Tagger, repeat: int = 20) -> float:
     return statistics.median(times)
 
 
+def throughput(pages: int, entries: int, database_url: str) -> None:
+    """Imports `import_bench.py`'s text pages into a fresh library without tagging,
+    runs `lantern tag --all` on them (then again, unchanged), and imports them once
+    more with tagging on import: entries per second for each."""
+    import os
+    import random
+    import tempfile
+
+    workdir = Path(tempfile.mkdtemp(prefix="lantern-tag-bench-"))
+    os.environ["LANTERN_DATA_DIR"] = str(workdir / "data")
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lantern.settings")
+    import django
+
+    django.setup()
+    import io
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from import_bench import text_page
+
+    from lantern.legacy.services import import_files
+    from lantern.library.models import Country, Entry, SourcePage
+    from lantern.library.signals import entries_written
+    from lantern.library.tagging_services import tag_written_entries
+
+    call_command("migrate", verbosity=0)
+    Entry.objects.all().delete()
+    SourcePage.objects.all().delete()
+    names = [c.name for c in Country.objects.order_by("code") if "," not in c.name]
+    rng = random.Random(7)
+    folder = workdir / "pages"
+    folder.mkdir()
+    for name in names[:pages]:
+        (folder / f"{name}.txt").write_text(text_page(rng, name, entries))
+    files = sorted(folder.iterdir())
+    uid = "lantern.library.tagging"
+
+    def imported() -> tuple[int, float]:
+        Entry.objects.all().delete()
+        SourcePage.objects.all().delete()
+        start = time.perf_counter()
+        import_files(files)
+        return Entry.objects.count(), time.perf_counter() - start
+
+    def tag_all(*args: str) -> str:
+        out = io.StringIO()
+        call_command("tag", "--all", *args, stdout=out)
+        return out.getvalue().splitlines()[0]
+
+    entries_written.disconnect(dispatch_uid=uid)
+    count, plain_s = imported()
+    first, again = tag_all(), tag_all()
+    entries_written.connect(tag_written_entries, dispatch_uid=uid)
+    count_tagged, tagged_s = imported()
+    print(f"database {connection.vendor} · {len(files)} pages · {count:,} entries")
+    print(f"import without tagging: {plain_s:.1f} s ({count / plain_s:,.0f} entries/s)")
+    print(f"lantern tag --all: {first}")
+    print(f"lantern tag --all again: {again}")
+    print(f"import with tagging on import: {tagged_s:.1f} s "
+          f"({count_tagged / tagged_s:,.0f} entries/s)")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", choices=["test", "dev", "both"], default="both")
@@ -179,7 +247,18 @@ def main() -> None:
     parser.add_argument(
         "--tune", action="store_true", help="print thresholds tuned on dev"
     )
+    parser.add_argument(
+        "--throughput",
+        action="store_true",
+        help="time tagging stored entries and tagging on import",
+    )
+    parser.add_argument("--pages", type=int, default=30)
+    parser.add_argument("--entries", type=int, default=100)
+    parser.add_argument("--database-url", default="")
     args = parser.parse_args()
+    if args.throughput:
+        throughput(args.pages, args.entries, args.database_url)
+        return
     rows = load()
     dev = [r for r in rows if r["split"] == "dev"]
     test = [r for r in rows if r["split"] == "test"]

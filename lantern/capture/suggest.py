@@ -1,12 +1,12 @@
 """Suggestions for a new entry, for the curator to confirm: which countries it is
 about (names, aliases and demonyms counted in its title and text), which topics
-(the vocabulary's keywords, with the phrases found as evidence), and which
-paragraphs are worth quoting (scored by the vocabulary of trafficking and forced
+(the library's tagger, `lantern.library.tagging`, with the phrases found as
+evidence), and which paragraphs are worth quoting (scored by the vocabulary of trafficking and forced
 labour, in English, Spanish, French and Portuguese, and by mentions of the
 suggested countries).
 
-Pure: callers pass the country aliases and topic keywords (from `LibraryCache`); no
-database, no network.
+Pure: callers pass the country aliases and the library's topics (from
+`LibraryCache`); no database, no network.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from lantern.core.matching import normalise
 from lantern.core.text import PUNCT_MAP, fold
+from lantern.library.tagging import suggest_topics
 
 # A title mention says more about what a source is about than one in passing.
 TITLE_WEIGHT = 3
@@ -119,11 +120,13 @@ class CountryMention:
 
 @dataclass(frozen=True)
 class TopicMatch:
-    """A topic whose keywords the document uses: score and the phrases found."""
+    """A topic the tagger accepts for the document: score, the phrases found (with
+    how often), and the accepted topics that bring it with them."""
 
     slug: str
-    score: int
+    score: float
     phrases: tuple[tuple[str, int], ...]
+    implied_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -234,40 +237,24 @@ def _term_pattern(term: str, *, stems: bool = False) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){words}{tail}(?!\w)")
 
 
-def _keyword_weight(keyword: str) -> int:
-    """Phrases and long words are specific ("debt bondage", "prostitution"); short
-    words ("bar", "girls", "law") need company before they suggest a topic."""
-    return 2 if " " in keyword.strip() or len(keyword) >= 9 else 1
-
-
 def match_topics(
     title: str,
     paragraphs: Sequence[str],
-    keywords: Mapping[str, Sequence[str]],
-    *,
-    threshold: int = 2,
+    keywords: Mapping[str, Sequence[str]] | None = None,
 ) -> list[TopicMatch]:
-    """Topics whose keywords appear, scored (title counts `TITLE_WEIGHT` times, long
-    or multi-word keywords double), best first; only those reaching `threshold`."""
-    texts = [(normalise(title), TITLE_WEIGHT)] + [(normalise(p), 1) for p in paragraphs]
-    matches = []
-    for slug, words in keywords.items():
-        score = 0
-        found: Counter[str] = Counter()
-        for keyword in words:
-            term = normalise(keyword)
-            if not term:
-                continue
-            # Keywords of seven letters or more are stems ("insurgen", "agricultur…").
-            pattern = _term_pattern(term, stems=len(term) >= 7 and " " not in term)
-            for text, weight in texts:
-                hits = len(pattern.findall(text))
-                if hits:
-                    found[keyword] += hits
-                    score += hits * weight * _keyword_weight(term)
-        if score >= threshold:
-            matches.append(TopicMatch(slug, score, tuple(found.most_common())))
-    return sorted(matches, key=lambda m: (-m.score, m.slug))
+    """The topics the library's tagger (`lantern.library.tagging`) accepts for a
+    title and text, with the phrases it found, best first; only topics the library
+    has (the keys of `keywords`), when given."""
+    return [
+        TopicMatch(
+            s.slug,
+            s.score,
+            tuple((p.text, p.count) for p in s.phrases),
+            s.implied_by,
+        )
+        for s in suggest_topics(title, paragraphs)
+        if s.accepted and (keywords is None or s.slug in keywords)
+    ]
 
 
 # ----------------------------------------------------------------------------- excerpts

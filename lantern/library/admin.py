@@ -35,6 +35,11 @@ from lantern.library.models import (
 )
 from lantern.library.phones import check_number
 from lantern.library.services import entry_key, helpline_key, publisher_key
+from lantern.library.tagging_admin import (
+    TopicReviewFilter,
+    TopicSuggestionInline,
+    after_entry_saved,
+)
 
 # ----------------------------------------------------------------------- list filters
 
@@ -355,6 +360,7 @@ class EntryAdmin(admin.ModelAdmin):
         "origin",
         LinkStatusFilter,
         SnapshotFilter,
+        TopicReviewFilter,
     )
     search_fields = ("title", "source_line", "url", "excerpt")
     list_select_related = ("primary_country",)
@@ -365,7 +371,7 @@ class EntryAdmin(admin.ModelAdmin):
         "provenance", "source_page", "first_line", "last_line", "cached_import_hash",
         "created_at", "updated_at", "public_page",
     )  # fmt: skip
-    inlines = (AccessInline,)
+    inlines = (TopicSuggestionInline, AccessInline)
     fieldsets = (
         (
             None,
@@ -509,6 +515,8 @@ class EntryAdmin(admin.ModelAdmin):
         ):
             # The countries list always includes the primary country.
             entry.countries.add(entry.primary_country_id)
+        # Topic decisions, and tagging again after an edit of the text.
+        after_entry_saved(request, form, formsets)
 
 
 @admin.register(Access)

@@ -5,3 +5,12 @@ class LibraryConfig(AppConfig):
     name = "lantern.library"
     label = "library"
     verbose_name = "Library"
+
+    def ready(self) -> None:
+        # Imported entries are tagged with topics as they are stored.
+        from lantern.library.signals import entries_written
+        from lantern.library.tagging_services import tag_written_entries
+
+        entries_written.connect(
+            tag_written_entries, dispatch_uid="lantern.library.tagging"
+        )

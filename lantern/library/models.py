@@ -373,6 +373,11 @@ class Entry(models.Model):
         help_text="Identity on its page (folded title and date), for re-imports.",
     )
     cached_import_hash = models.CharField(max_length=64, blank=True)
+    tagging_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="What the topic tagger last read (text and vocabulary).",
+    )
     cached_link_status = models.CharField(
         max_length=20, blank=True, help_text="Outcome of the latest link check."
     )
@@ -818,3 +823,8 @@ class SourcePage(models.Model):
 def bulk_country_map(codes: Iterable[str]) -> dict[str, Country]:
     """Countries by code for the given codes, in one query."""
     return {c.code: c for c in Country.objects.filter(code__in=set(codes))}
+
+
+# The tagger's suggestions live in their own module; importing them here registers
+# the model with the app.
+from lantern.library.tagging_models import TopicSuggestion  # noqa: E402, F401

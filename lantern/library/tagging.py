@@ -32,18 +32,30 @@ Thresholds per topic were chosen on the development split of
 `benchmarks/data/topic_labels.jsonl` only (`benchmarks/topic_tagging_bench.py
 --tune`); the test split measures them.
 
+Speed: a cue's pattern is run on a field only when one of the field's words begins
+the way the cue's matches must begin (`tagging_patterns.py`), and on the lower-case
+text without IGNORECASE, so the regex engine can skip ahead to its first letters.
+
 Pure: no database, no network. Compiled once per process (`default_tagger`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
+from lantern.library.tagging_patterns import (
+    WORD_BEGINS,
+    at_word_starts,
+    match_starts,
+    phrase_regex,
+)
 from lantern.library.vocabulary import CONTEXTS, NOT_TOPICAL, TopicSpec, topic_specs
 
 # How much a mention counts by where it is.
@@ -58,7 +70,23 @@ REPEAT_FACTORS = (1.0, 0.5, 0.5)
 
 DEFAULT_THRESHOLD = 3.0
 # Tuned on the development split (`benchmarks/topic_tagging_bench.py --tune`).
-THRESHOLDS: dict[str, float] = {}
+THRESHOLDS: dict[str, float] = {
+    "sex-trafficking": 2.0,
+    "forced-labour": 2.0,
+    "debt-bondage": 2.0,
+    "domestic-servitude": 2.0,
+    "forced-marriage": 2.0,
+    "child-labour": 1.0,
+    "domestic-work": 2.0,
+    "sex-industry": 2.0,
+    "migrants": 1.0,
+    "refugees": 2.0,
+    "prevention": 2.0,
+    "prosecution": 2.0,
+    "protection": 1.5,
+    "partnership": 2.0,
+    "conflict": 2.0,
+}
 
 SNIPPET_CONTEXT = 60
 SNIPPETS_PER_PHRASE = 2
@@ -82,40 +110,22 @@ def _fold_char(ch: str) -> str:
     return base if base and base.isascii() else ch
 
 
+_FOLD_TABLE = str.maketrans(_CHAR_FOLD)
+
+
 def fold_same_length(text: str) -> str:
     """The text with accents dropped and quotes and dashes made plain, keeping its
     length, so that offsets into the folded text are offsets into the original."""
-    return "".join(_fold_char(ch) for ch in text)
+    plain = text.translate(_FOLD_TABLE)
+    if plain.isascii():
+        return plain
+    return "".join(_fold_char(ch) for ch in plain)
 
 
 def _lower_same_length(text: str) -> str:
+    if text.isascii():
+        return text.lower()
     return "".join(low if len(low := ch.lower()) == 1 else ch for ch in text)
-
-
-def _phrase_regex(pattern: str) -> str:
-    """A cue pattern as a regular expression: spaces outside character classes match
-    any run of spaces and hyphens; the whole is matched as whole words."""
-    out: list[str] = []
-    in_class = False
-    escaped = False
-    for ch in pattern:
-        if escaped:
-            out.append(ch)
-            escaped = False
-        elif ch == "\\":
-            out.append(ch)
-            escaped = True
-        elif in_class:
-            out.append(ch)
-            in_class = ch != "]"
-        elif ch == "[":
-            out.append(ch)
-            in_class = True
-        elif ch == " ":
-            out.append(r"(?:[\s\-]+)")
-        else:
-            out.append(ch)
-    return r"(?<![\w])(?:" + "".join(out) + r")(?![\w])"
 
 
 @dataclass(frozen=True)
@@ -129,11 +139,19 @@ class Cue:
     near: re.Pattern[str] | None
     case_sensitive: bool
     source: str
+    starts: frozenset[str] | None = None  # how every match begins; None: unknown
 
 
 _CUE = re.compile(
     r"^(?P<weight>\d+(?:\.\d+)?)(?P<case>!?):(?P<pattern>.*?)(?:@(?P<near>\w+))?$", re.S
 )
+
+
+def _alternatives(patterns: list[str]) -> re.Pattern[str] | None:
+    """Any of these patterns, as whole words, ignoring case; None for none."""
+    if not patterns:
+        return None
+    return re.compile(phrase_regex("|".join(f"(?:{p})" for p in patterns)), re.I)
 
 
 def parse_cue(topic: str, index: int, text: str) -> Cue:
@@ -142,20 +160,24 @@ def parse_cue(topic: str, index: int, text: str) -> Cue:
     if not found:
         raise ValueError(f"{topic}: cue {text!r} is not WEIGHT:PATTERN[@CONTEXT]")
     case_sensitive = bool(found["case"])
-    flags = 0 if case_sensitive else re.IGNORECASE
+    # Folded text is read in lower case: a pattern without capitals needs no
+    # IGNORECASE, which lets the regex engine look for its first letters quickly.
+    capitals = re.search(r"[A-Z]", re.sub(r"\\.", "", found["pattern"]))
+    flags = 0 if case_sensitive or not capitals else re.IGNORECASE
     near = None
     if found["near"]:
         if found["near"] not in CONTEXTS:
             raise ValueError(f"{topic}: cue {text!r} names unknown context")
-        near = re.compile(_phrase_regex(CONTEXTS[found["near"]]), re.IGNORECASE)
+        near = re.compile(phrase_regex(CONTEXTS[found["near"]]), re.IGNORECASE)
     return Cue(
         topic=topic,
         index=index,
         weight=float(found["weight"]),
-        pattern=re.compile(_phrase_regex(found["pattern"]), flags),
+        pattern=re.compile(phrase_regex(found["pattern"])[len(WORD_BEGINS) :], flags),
         near=near,
         case_sensitive=case_sensitive,
         source=text,
+        starts=match_starts(found["pattern"]),
     )
 
 
@@ -231,6 +253,9 @@ class _Field:
     lower: str
     weight: float
     sentences: list[tuple[int, int]] = field(default_factory=list)
+    common_excluded: list[tuple[int, int]] | None = None  # found once, on demand
+    starts: frozenset[str] = frozenset()  # first 1–6 characters at each word start
+    live: dict[str, set[int]] = field(default_factory=dict)  # cues worth trying
 
     def sentence_at(self, position: int) -> str:
         for start, end in self.sentences:
@@ -240,6 +265,7 @@ class _Field:
 
 
 _SENTENCE = re.compile(r"[^.!?;\n]+[.!?;]*")
+_WORD_START = re.compile(r"(?<![\w])(?=(\S{1,6}))")
 
 
 def _prepare(name: str, text: str) -> _Field | None:
@@ -249,7 +275,14 @@ def _prepare(name: str, text: str) -> _Field | None:
     cased = fold_same_length(text)
     lower = _lower_same_length(cased)
     sentences = [m.span() for m in _SENTENCE.finditer(lower)]
-    return _Field(name, text, cased, lower, FIELD_WEIGHTS[name], sentences)
+    starts: set[str] = set()
+    for found in _WORD_START.finditer(lower):
+        word = found.group(1)
+        starts.update(word[:n] for n in range(1, len(word) + 1))
+    return _Field(
+        name, text, cased, lower, FIELD_WEIGHTS[name], sentences,
+        starts=frozenset(starts),
+    )  # fmt: skip
 
 
 def _snippet(f: _Field, start: int, end: int) -> Snippet:
@@ -283,15 +316,36 @@ class Tagger:
             slug: [parse_cue(slug, i, c) for i, c in enumerate(spec.cues)]
             for slug, spec in self.specs.items()
         }
-        common = list(not_topical)
-        self.not_in: dict[str, re.Pattern[str] | None] = {}
-        for slug, spec in self.specs.items():
-            patterns = [*spec.not_in, *common]
-            self.not_in[slug] = (
-                re.compile("|".join(_phrase_regex(p) for p in patterns), re.I)
-                if patterns
-                else None
-            )
+        self.by_start: dict[str, list[Cue]] = {}
+        self.unindexed: list[Cue] = []
+        for cues in self.cues.values():
+            for cue in cues:
+                if cue.starts is None:
+                    self.unindexed.append(cue)
+                for start in cue.starts or ():
+                    self.by_start.setdefault(start, []).append(cue)
+        self.not_topical = tuple(not_topical)
+        self.common_not_in = _alternatives(list(self.not_topical))
+        self.not_in: dict[str, re.Pattern[str] | None] = {
+            slug: _alternatives(list(spec.not_in)) for slug, spec in self.specs.items()
+        }
+
+    @cached_property
+    def version(self) -> str:
+        """A fingerprint of all that decides the answers (cues, contexts, weights,
+        thresholds): when it changes, stored taggings are out of date."""
+        parts = {
+            "specs": [
+                [s.slug, s.cues, s.not_in, s.implies] for s in self.specs.values()
+            ],
+            "thresholds": self.thresholds,
+            "not_topical": self.not_topical,
+            "contexts": CONTEXTS,
+            "fields": FIELD_WEIGHTS,
+            "repeats": REPEAT_FACTORS,
+        }
+        text = json.dumps(parts, sort_keys=True)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
     def suggest(
         self,
@@ -311,6 +365,8 @@ class Tagger:
             )
             if f is not None
         ]
+        for f in fields:
+            self._find_live_cues(f)
         found: dict[str, Suggestion] = {}
         for slug in self.specs:
             suggestion = self._score(slug, fields)
@@ -322,14 +378,21 @@ class Tagger:
     def _score(self, slug: str, fields: list[_Field]) -> Suggestion | None:
         hits: list[tuple[Cue, _Field, int, int]] = []
         for f in fields:
-            excluded = self._excluded_spans(slug, f)
+            # Only cues that can begin at one of the field's word starts are tried.
+            live = f.live.get(slug)
+            if not live:
+                continue
+            excluded: list[tuple[int, int]] | None = None
             candidates: list[tuple[Cue, int, int]] = []
-            for cue in self.cues[slug]:
+            for index in sorted(live):
+                cue = self.cues[slug][index]
                 text = f.cased if cue.case_sensitive else f.lower
-                for m in cue.pattern.finditer(text):
+                for m in at_word_starts(cue.pattern, text):
                     start, end = m.span()
                     if start == end:
                         continue
+                    if excluded is None:
+                        excluded = self._excluded_spans(slug, f)
                     if any(a <= start and end <= b for a, b in excluded):
                         continue
                     if cue.near is not None and not cue.near.search(
@@ -365,9 +428,23 @@ class Tagger:
             phrases=self._phrases(hits),
         )
 
+    def _find_live_cues(self, f: _Field) -> None:
+        """The cues, by topic, whose beginnings are among the field's word starts."""
+        for start in f.starts & self.by_start.keys():
+            for cue in self.by_start[start]:
+                f.live.setdefault(cue.topic, set()).add(cue.index)
+        for cue in self.unindexed:
+            f.live.setdefault(cue.topic, set()).add(cue.index)
+
     def _excluded_spans(self, slug: str, f: _Field) -> list[tuple[int, int]]:
+        if f.common_excluded is None:
+            common = self.common_not_in
+            f.common_excluded = (
+                [m.span() for m in common.finditer(f.lower)] if common else []
+            )
         pattern = self.not_in[slug]
-        return [m.span() for m in pattern.finditer(f.lower)] if pattern else []
+        own = [m.span() for m in pattern.finditer(f.lower)] if pattern else []
+        return own + f.common_excluded
 
     @staticmethod
     def _phrases(hits: list[tuple[Cue, _Field, int, int]]) -> tuple[Phrase, ...]:

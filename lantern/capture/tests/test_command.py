@@ -40,7 +40,7 @@ def test_add_with_yes_prints_what_it_found_and_creates_the_entry(web: FakeWeb):
     assert "published:  12 March 2021 (2021-03-12, day)" in output
     assert "language:   en" in output
     assert "PE* 5 (Peru, Peruvian)" in output and "BO 1" in output
-    assert "debt-bondage 2 (debt bondage×1)" in output
+    assert "debt-bondage 10.0 (debt×2, debt bondage×1, owe×1)" in output
     assert "[1] score" in output and "[2] score" in output
     assert f"entry {entry.pk} · /entries/{entry.pk}/" in output
     assert "· alive · HTTP 200 ·" in output and "excerpt found: True" in output
