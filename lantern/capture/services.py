@@ -50,7 +50,7 @@ from lantern.core.matching import excerpt_found
 from lantern.core.models import Job
 from lantern.library.models import Access, Country, Entry, Topic
 from lantern.library.services import LibraryCache, entry_key
-from lantern.library.signals import entries_written
+from lantern.library.signals import announce
 from lantern.linkcheck.pages import fingerprint
 
 __all__ = ["AddResult", "CaptureError", "EntryPlan", "Preview", "add_from_url",
@@ -204,7 +204,7 @@ def _save_entry(plan: EntryPlan, *, curator: User | None) -> Entry:
         entry.countries.set(Country.objects.filter(code__in=plan.countries))
     if plan.topics:
         entry.topics.set(Topic.objects.filter(slug__in=plan.topics))
-    entries_written.send(Entry, ids={entry.pk}, origin="capture")
+    announce({entry.pk}, origin="capture")
     return entry
 
 

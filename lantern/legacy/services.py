@@ -43,7 +43,7 @@ from lantern.library.services import (
     save_helpline,
     tier_for,
 )
-from lantern.library.signals import entries_written
+from lantern.library.signals import announce, gathered
 from lantern.teaching.models import (
     DebateProposition,
     Guidance,
@@ -94,12 +94,27 @@ def import_files(
     Touches the database (one transaction per page) and reads the files. With
     `dry_run` nothing is written. Bad files are reported, never half-stored.
     """
-    from lantern.library.export import is_export
-    from lantern.library.restore import restore_export
 
     report = ImportReport()
     cache = LibraryCache.load()
     seen: dict[str, str] = {}  # page key → the file that gave it in this run
+    # Search and tagging take the run's entries in one go at the end.
+    with gathered():
+        _import_each(paths, report, cache, seen, dry_run, on_page)
+    return report
+
+
+def _import_each(
+    paths: Iterable[str | Path],
+    report: ImportReport,
+    cache: LibraryCache,
+    seen: dict[str, str],
+    dry_run: bool,
+    on_page: Callable[[PageResult], None] | None,
+) -> None:
+    from lantern.library.export import is_export
+    from lantern.library.restore import restore_export
+
     for path in expand_paths(paths):
         try:
             data = path.read_bytes()
@@ -122,7 +137,6 @@ def import_files(
         report.pages.append(result)
         if on_page is not None:
             on_page(result)
-    return report
 
 
 def import_page(
@@ -410,7 +424,7 @@ def _store_entries(
         ignore_conflicts=True,
     )
     if changed_ids:
-        entries_written.send(Entry, ids=set(changed_ids), origin="import")
+        announce(changed_ids, origin="import")
     return ordered
 
 

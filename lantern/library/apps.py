@@ -7,7 +7,7 @@ class LibraryConfig(AppConfig):
     verbose_name = "Library"
 
     def ready(self) -> None:
-        # Imported entries are tagged with topics as they are stored.
+        # Imported entries are tagged with topics once stored.
         from lantern.library.signals import entries_written
         from lantern.library.tagging_services import tag_written_entries
 

@@ -21,7 +21,9 @@ import hashlib
 import json
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +32,7 @@ from django.utils import timezone
 
 from lantern.core.db import insert_rows
 from lantern.library.models import Entry, Topic
-from lantern.library.signals import entries_written
+from lantern.library.signals import announce
 from lantern.library.tagging import Suggestion, Tagger, default_tagger
 from lantern.library.tagging_models import TopicSuggestion
 
@@ -233,7 +235,7 @@ def _tag_chunk(
     touched = {e for e, _ in add_links} | {e for e, _ in remove_links}
     if touched:
         # The ORM's m2m signals do not see these writes: tell search and others.
-        entries_written.send(Entry, ids=touched, origin="tag")
+        announce(touched, origin="tag")
 
 
 def _refreshed(
@@ -296,7 +298,21 @@ def record_topic_edits(
     return changed
 
 
+_ON_IMPORT: ContextVar[bool] = ContextVar("lantern_tag_on_import", default=True)
+
+
+@contextmanager
+def untagged_imports() -> Iterator[None]:
+    """Imports inside the block leave tagging to a later `lantern tag --all`."""
+    token = _ON_IMPORT.set(False)
+    try:
+        yield
+    finally:
+        _ON_IMPORT.reset(token)
+
+
 def tag_written_entries(sender: Any, ids: Any, origin: str = "", **kwargs: Any) -> None:
-    """`entries_written` receiver: imported entries are tagged as they are stored."""
-    if origin == "import" and ids:
+    """`entries_written` receiver: imported entries are tagged once stored (at the
+    end of an import run, all of its pages together)."""
+    if origin == "import" and ids and _ON_IMPORT.get():
         tag_entries(ids)

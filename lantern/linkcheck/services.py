@@ -31,7 +31,7 @@ from lantern.core.http import Limits, make_client
 from lantern.core.jobs import enqueue
 from lantern.core.models import Job
 from lantern.library.models import Access, Country, Entry
-from lantern.library.signals import entries_written
+from lantern.library.signals import announce
 from lantern.linkcheck.checker import CheckResult, SiteProbes, check_url, host_key
 from lantern.linkcheck.models import CheckRun
 from lantern.linkcheck.politeness import (
@@ -330,7 +330,7 @@ def record_checks(
                 cached_link_status=outcome, cached_last_checked_at=now
             )
     if new:
-        entries_written.send(Entry, ids={a.entry_id for a in new}, origin="check")
+        announce({a.entry_id for a in new}, origin="check")
         gone = [a.entry_id for a in new if a.outcome in GONE]
         without_copy = Entry.objects.filter(pk__in=gone, wayback_url="").values_list(
             "pk", flat=True

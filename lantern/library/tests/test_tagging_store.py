@@ -197,6 +197,35 @@ def test_only_imports_are_tagged_as_they_are_written_and_tagging_is_announced() 
     assert ({entry.pk}, "tag") in heard
 
 
+def test_an_import_of_many_pages_is_announced_once_at_the_end() -> None:
+    heard: list[tuple[set[int], str]] = []
+
+    def listen(sender: object, ids: set[int], origin: str, **kwargs: object) -> None:
+        heard.append((set(ids), origin))
+
+    entries_written.connect(listen, dispatch_uid="test.tagging.gathered")
+    try:
+        report = import_files([PAGES / "111-debt.txt", PAGES / "Bolivia.txt"])
+    finally:
+        entries_written.disconnect(dispatch_uid="test.tagging.gathered")
+    imports = [ids for ids, origin in heard if origin == "import"]
+    assert len(imports) == 1
+    assert imports[0] == set(Entry.objects.values_list("pk", flat=True))
+    assert sum(p.entries_created for p in report.pages) == len(imports[0])
+
+
+def test_import_no_tag_leaves_tagging_for_later() -> None:
+    call_command(
+        "import", str(PAGES / "111-debt.txt"), "--no-tag", "--quiet",
+        stdout=io.StringIO(), stderr=io.StringIO(),
+    )  # fmt: skip
+    kiln = Entry.objects.get(title__startswith="Bonded to the kiln")
+    assert not TopicSuggestion.objects.exists()
+    assert kiln.tagging_hash == ""
+    run_tag("--all")
+    assert {"brick-kilns", "debt-bondage"} <= slugs(kiln)
+
+
 # -------------------------------------------------------------------- lantern tag
 
 

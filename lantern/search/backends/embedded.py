@@ -86,6 +86,8 @@ def _slots(name: str) -> list[str]:
     return [f"{name}_{i}" for i in range(SLOTS)] + [f"{name}_more"]
 
 
+# The pseudo-facet that carries the number of matches through the counting.
+TOTAL = "*"
 # The single-valued fields counted, in two halves of about equal work.
 COUNTED = (
     ["joined", "regions", "country_1", "topic_0"],
@@ -304,28 +306,29 @@ class TantivyBackend(SearchBackend):
                 or self._share(searcher, request.query, searcher.num_docs) > 0.5
             )
             pending = _pool().submit(self._facets, searcher, query, broad, version)
+        # The facet pass counts the matches too; without it, the search counts
+        # them (which keeps it from skipping the low-scoring ones).
+        count = pending is None
         if sort == "relevance":
             found = searcher.search(
-                query, request.limit, count=True, offset=request.offset
+                query, request.limit, count=count, offset=request.offset
             )
         else:
             found = searcher.search(
                 query,
                 request.limit,
-                count=True,
+                count=count,
                 offset=request.offset,
                 order_by_field=SORT_FIELDS[sort],
                 order=tantivy.Order.Desc,
             )
         docs = [searcher.doc(address) for _, address in found.hits]
         hits = self._hits(searcher, request, found.hits, docs, sort == "relevance")
-        facets = pending.result() if pending is not None else {}
-        return SearchResult(
-            total=found.count or 0,  # type: ignore[attr-defined]  # missing from the stubs
-            hits=hits,
-            facets=facets,
-            backend=self.name,
-        )
+        if pending is not None:
+            total, facets = pending.result()
+        else:
+            total, facets = found.count or 0, {}  # type: ignore[attr-defined]  # missing from the stubs
+        return SearchResult(total=total, hits=hits, facets=facets, backend=self.name)
 
     def _hits(
         self,
@@ -397,11 +400,11 @@ class TantivyBackend(SearchBackend):
         query: tantivy.Query,
         broad: bool,
         version: int | None,
-    ) -> dict[str, list[tuple[str, int]]]:
-        """Counts of every facet over the matches. A query matching most of the
-        library is counted through what it does not match: the whole library's
-        counts (kept per index version) minus the counts of the few entries left
-        out, which is exact and several times less work."""
+    ) -> tuple[int, dict[str, list[tuple[str, int]]]]:
+        """The number of matches, and counts of every facet over them. A query
+        matching most of the library is counted through what it does not match:
+        the whole library's counts (kept per index version) minus the counts of
+        the few entries left out, which is exact and several times less work."""
         if broad:
             everything = self._library_counts(searcher, version)
             left_out = self._aggregate(
@@ -422,9 +425,10 @@ class TantivyBackend(SearchBackend):
             }
         else:
             counts = self._aggregate(searcher, query)
+        total = counts.pop(TOTAL, {}).get("", 0)
         counts = {k: {v: n for v, n in c.items() if n > 0} for k, c in counts.items()}
         counts["decade"] = decade_counts(counts.get("year", {}))
-        return {key: sort_facets(key, values) for key, values in counts.items()}
+        return total, {key: sort_facets(key, values) for key, values in counts.items()}
 
     def _share(self, searcher: Any, node: q.Node, total: int) -> float:
         """About what share of the library the query matches, from the words'
@@ -465,10 +469,13 @@ class TantivyBackend(SearchBackend):
         multi-valued facet is the sum over its slots (an entry's values are
         distinct), plus, when any entry has more values than slots, a second pass
         over the matches among those entries only. The fields are counted in
-        two halves side by side (Tantivy releases the GIL)."""
+        two halves side by side (Tantivy releases the GIL). The number of
+        matches comes back as the facet `TOTAL` (every document has one year,
+        0 when undated)."""
         other = _halves().submit(self._terms, searcher, query, COUNTED[1])
         counts = self._terms(searcher, query, COUNTED[0])
         counts.update(other.result())
+        total = sum(counts["year"].values())
         if searcher.doc_freq("spill", 1):
             spilled = tantivy.Query.boolean_query(
                 [
@@ -490,9 +497,10 @@ class TantivyBackend(SearchBackend):
                 else:
                     pairs = ((FACET_OF[field], v) for v in joined.split(SEP))
                 for key, value in pairs:
-                    if value:
+                    if value and (value != "0" or key != "year"):
                         into = merged.setdefault(key, {})
                         into[value] = into.get(value, 0) + n
+        merged[TOTAL] = {"": total}
         return merged
 
     def _terms(
@@ -502,11 +510,7 @@ class TantivyBackend(SearchBackend):
         spec = {name: {"terms": {"field": name, "size": BUCKETS}} for name in fields}
         result = searcher.aggregate(query, spec)
         return {
-            name: {
-                str(b["key"]): int(b["doc_count"])
-                for b in agg.get("buckets", [])
-                if b["key"] not in ("", 0)
-            }
+            name: {str(b["key"]): int(b["doc_count"]) for b in agg.get("buckets", [])}
             for name, agg in result.items()
         }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from argparse import ArgumentParser
 from typing import Any
@@ -11,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from lantern.core.setup import prepare_database
 from lantern.legacy.report import PageResult
 from lantern.legacy.services import expand_paths, import_files
+from lantern.library.tagging_services import untagged_imports
 
 
 class Command(BaseCommand):
@@ -32,6 +34,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--quiet", action="store_true", help="print only problems and the summary"
         )
+        parser.add_argument(
+            "--no-tag",
+            action="store_true",
+            help="do not tag the imported entries with topics (run `lantern tag --all` "
+            "later); imports of many pages run about twice as fast",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         prepare_database()
@@ -50,7 +58,8 @@ class Command(BaseCommand):
             if not quiet and not progress.enabled:
                 self.stdout.write(_page_line(result))
 
-        with progress:
+        tagging = untagged_imports() if options["no_tag"] else contextlib.nullcontext()
+        with progress, tagging:
             report = import_files(files, dry_run=options["dry_run"], on_page=on_page)
         for result in report.pages:
             for warning in result.warnings:
