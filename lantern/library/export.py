@@ -21,6 +21,7 @@ from lantern.library.models import (
     SourcePage,
     TierPlacement,
     TipSummary,
+    TopicSuggestion,
     format_partial_date,
 )
 from lantern.linkcheck.models import CheckRun
@@ -61,6 +62,13 @@ def export_library(*, country: str | None = None) -> dict[str, Any]:
         "snapshots",
         Prefetch(
             "snapshots", queryset=Snapshot.objects.usable(), to_attr="usable_snapshots"
+        ),
+        Prefetch(
+            "topic_suggestions",
+            queryset=TopicSuggestion.objects.exclude(
+                state=TopicSuggestion.State.SUGGESTED
+            ).select_related("topic", "decided_by"),
+            to_attr="topic_decisions",
         ),
     )
     helplines = Helpline.objects.select_related("source_page")
@@ -281,6 +289,18 @@ def _entry(e: Entry) -> dict[str, Any]:
         "collection": e.collection,
         "countries": countries,
         "topics": sorted(t.slug for t in e.topics.all()),
+        "topic_decisions": sorted(
+            (
+                {
+                    "topic": d.topic.slug,
+                    "state": d.state,
+                    "by": d.decided_by.get_username() if d.decided_by else None,
+                    "at": _iso(d.decided_at),
+                }
+                for d in getattr(e, "topic_decisions", [])
+            ),
+            key=lambda d: d["topic"],
+        ),
         "language": e.language,
         "series": {"slug": e.series.slug, "edition_year": e.edition_year}
         if e.series

@@ -17,8 +17,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.color import no_style
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 from lantern.capture.models import Snapshot
 from lantern.library.export import FORMAT, VERSION
@@ -32,6 +34,7 @@ from lantern.library.models import (
     Tier,
     TierPlacement,
     TipSummary,
+    TopicSuggestion,
 )
 from lantern.library.records import ExportError, Record
 from lantern.library.services import LibraryCache, entry_key, helpline_key
@@ -86,6 +89,7 @@ class _Restorer:
     def __init__(self, document: dict[str, Any]) -> None:
         self.root = Record(document, "export")
         self.cache = LibraryCache.load()
+        self.users = {u.get_username(): u for u in get_user_model().objects.all()}
         self.pages: dict[str, SourcePage] = {p.key: p for p in SourcePage.objects.all()}
         self.entry_ids: dict[int, int] = {}  # id in the file → id in the library
         self.run_ids: dict[int, int] = {}  # check runs, likewise
@@ -293,6 +297,7 @@ class _Restorer:
             self.entry_ids[record.integer("id") or 0] = entry.pk
         entry.countries.set([self.cache.countries[c] for c in codes])
         entry.topics.set(topics)
+        self.topic_decisions(record, entry)
         entry.accesses.all().delete()
         for access in accesses:
             access.entry = entry
@@ -304,6 +309,32 @@ class _Restorer:
         self.counts["entries"] += 1
         self.counts[entry.section] = self.counts.get(entry.section, 0) + 1
         self.counts["accesses"] += len(accesses)
+
+    def topic_decisions(self, record: Record, entry: Entry) -> None:
+        """Curators' confirmed and rejected topics (the tagger's evidence is not
+        exported: `lantern tag` finds it again, and keeps rejected topics off)."""
+        entry.topic_suggestions.all().delete()
+        rows = []
+        for m, item in enumerate(record.items("topic_decisions")):
+            decision = Record(item, f"{record.at('topic_decisions')}[{m}]")
+            slug = decision.text("topic", required=True)
+            if slug not in self.cache.topics:
+                raise ExportError(f"{decision.at('topic')}: unknown topic {slug!r}")
+            state = decision.choice("state", ["confirmed", "rejected"], "")
+            at = decision.timestamp("at")
+            username = decision.text("by", max_length=150)
+            rows.append(
+                TopicSuggestion(
+                    entry=entry,
+                    topic=self.cache.topics[slug],
+                    state=state,
+                    accepted=False,
+                    decided_by=self.users.get(username) if username else None,
+                    decided_at=at,
+                    tagged_at=at or timezone.now(),
+                )
+            )
+        TopicSuggestion.objects.bulk_create(rows, ignore_conflicts=True)
 
     def match_entry(
         self, wanted: int | None, page: SourcePage | None, key: str

@@ -506,3 +506,61 @@ def test_another_librarys_run_and_snapshot_ids_are_not_overwritten(
     theirs = Snapshot.objects.get(warc_path="warcs/2019/04/dead.warc.gz")
     assert theirs.pk != mine.pk
     assert theirs.entry == restored.entry
+
+
+def test_curators_topic_decisions_survive_export_and_restore(
+    seed_path: Path, tmp_path: Path
+) -> None:
+    from django.core.management import call_command
+
+    from lantern.library.models import TopicSuggestion
+    from lantern.library.tagging_services import decide
+    from lantern.library.tests.factories import UserFactory
+
+    import_files([seed_path])
+    curator = UserFactory(username="ana", is_staff=True)
+    suggestion = TopicSuggestion.objects.select_related("entry", "topic").first()
+    assert suggestion is not None, "the seed's entries are tagged on import"
+    entry_id, slug = suggestion.entry_id, suggestion.topic.slug
+    decide(suggestion, TopicSuggestion.State.REJECTED, curator)
+    assert slug not in set(
+        Entry.objects.get(pk=entry_id).topics.values_list("slug", flat=True)
+    )
+    data = export_library()
+    record = next(e for e in data["entries"] if e["id"] == entry_id)
+    assert record["topic_decisions"] == [
+        {
+            "topic": slug,
+            "state": "rejected",
+            "by": "ana",
+            "at": record["topic_decisions"][0]["at"],
+        }
+    ]
+    path = tmp_path / "library.json"
+    write_export(data, path)
+
+    empty_library()
+    assert not import_files([path]).errors
+    restored = TopicSuggestion.objects.get(entry_id=entry_id, topic__slug=slug)
+    assert restored.state == TopicSuggestion.State.REJECTED
+    assert restored.decided_by == curator
+    # Tagging the restored library again keeps the rejected topic off.
+    call_command("tag", "--all", "--retag", stdout=None)
+    entry = Entry.objects.get(pk=entry_id)
+    assert slug not in set(entry.topics.values_list("slug", flat=True))
+    assert comparable(export_library())["entries"] == comparable(data)["entries"]
+
+
+def test_a_bad_topic_decision_is_named(seed_path: Path, tmp_path: Path) -> None:
+    import_files([seed_path])
+    data = export_library()
+    data["entries"][0]["topic_decisions"] = [
+        {"topic": "forced-labour", "state": "maybe"}
+    ]
+    path = tmp_path / "bad.json"
+    write_export(data, path)
+    report = import_files([path])
+    assert report.pages[0].status == "error"
+    assert "entries[0].topic_decisions[0].state: unknown value 'maybe'" in (
+        report.pages[0].error
+    )
