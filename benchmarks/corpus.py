@@ -9,7 +9,7 @@ missing and emptied of entries first), with bulk inserts, and prints where it we
 
 What the library looks like:
 
-- 190 countries with a skewed share of entries (the busiest country has about 30
+- 190 countries with a skewed share of entries (the busiest country has about 25
   times the median one's), one to three countries per entry;
 - 2,000 publishers with kinds (news, NGO, government, intergovernmental, academic,
   other), used with a long-tailed popularity;

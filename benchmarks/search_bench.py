@@ -2,7 +2,8 @@
 
     uv run python benchmarks/search_bench.py --entries 1000000 [--seed 1]
         [--data-dir DIR] [--database-url postgres://postgres@127.0.0.1:5432/lantern_search]
-        [--repeat 30] [--baseline-repeat 3] [--no-baseline]
+        [--repeat 30] [--bare-repeat N] [--baseline-repeat 3] [--no-baseline]
+        [--reindex] [--only sqlite|postgres]
 
 Builds the corpus of `benchmarks/corpus.py` (unless DIR or the database already
 holds one of that size), indexes it, then times every query of the mix, with and
@@ -11,16 +12,24 @@ the total count, highlighted snippets and the counts of every facet.
 
 Columns, in milliseconds (p50/p95/p99 over --repeat runs after one warm-up):
 
-- *embedded*: Lantern's embedded default (`lantern.search`, Tantivy) on SQLite;
+- *tantivy*: Lantern's embedded default (`lantern.search`, Tantivy) on SQLite, the
+  backend's `search` (top 20, total, snippets, every facet's counts);
+- *page*: `run_search`, all the search page needs: the above plus reading the 20
+  entries shown and the facet labels from the database;
 - *bare FTS5*: the same words as a plain FTS5 `MATCH … ORDER BY bm25 LIMIT 20`
-  (filters as `rowid IN (…)`), no count, facets or snippets;
+  (filters as `rowid IN (…)`), no count, facets or snippets, over --bare-repeat
+  runs (default --repeat);
 - *FTS5 full*: a straightforward FTS5 implementation of the whole page (bm25
   top 20, `count(*)`, `snippet()`, one GROUP BY join per facet), over
   --baseline-repeat runs;
 - with --database-url, in a child process on that database: *postgres*
   (`lantern.search`'s PostgreSQL backend: tsvector + GIN, ts_rank, ts_headline for
-  the 20 hits, facet counts) and *bare tsvector* (`WHERE document @@ q ORDER BY
-  ts_rank LIMIT 20`).
+  the 20 hits, facet counts), *page* as above, and *bare tsvector* (`WHERE document
+  @@ q ORDER BY ts_rank LIMIT 20`).
+
+Index sizes: the Tantivy folder, the FTS5 table's pages (`dbstat`; it keeps its
+own copy of the text, as Tantivy stores title and excerpt for snippets), and
+`pg_total_relation_size('search_entry')`.
 
 Nothing here is part of the test run.
 """
@@ -28,8 +37,10 @@ Nothing here is part of the test run.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
+import platform
 import subprocess
 import sys
 import time
@@ -123,8 +134,61 @@ def ensure_index(rebuild: bool) -> float:
     if not rebuild and backend.count() == Entry.objects.count():
         return 0.0
     started = time.perf_counter()
-    index.rebuild(lambda n: print(f"  indexed {n:,}", file=sys.stderr, flush=True))
+    index.rebuild(
+        lambda n: (
+            print(f"  indexed {n:,}", file=sys.stderr, flush=True)
+            if n % 100_000 == 0
+            else None
+        )
+    )
     return time.perf_counter() - started
+
+
+def index_sizes() -> dict[str, float]:
+    """Megabytes on disk: the search index, and the library database."""
+    from django.db import connection
+
+    from lantern.search.index import search_dir
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT pg_total_relation_size('search_entry'), "
+                "pg_database_size(current_database())"
+            )
+            index, database = cursor.fetchone()
+            return {"postgres_mb": index / 1e6, "database_mb": database / 1e6}
+        cursor.execute(
+            "SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name LIKE 'bench_fts%%'"
+        )
+        fts5 = cursor.fetchone()[0]
+        cursor.execute("PRAGMA page_count")
+        pages = cursor.fetchone()[0]
+        cursor.execute("PRAGMA page_size")
+        database = pages * cursor.fetchone()[0]
+    tantivy = sum(f.stat().st_size for f in search_dir().rglob("*") if f.is_file())
+    return {
+        "tantivy_mb": tantivy / 1e6,
+        "fts5_mb": fts5 / 1e6,
+        "database_mb": (database - fts5) / 1e6,
+    }
+
+
+def versions() -> str:
+    import tantivy
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            database = "PostgreSQL " + cursor.fetchone()[0].split()[0]
+        else:
+            cursor.execute("SELECT sqlite_version()")
+            database = "SQLite " + cursor.fetchone()[0]
+    return (
+        f"Python {platform.python_version()} · {database} · tantivy-py "
+        f"{getattr(tantivy, '__version__', '?')}"
+    )
 
 
 # ------------------------------------------------------------------ FTS5 baseline
@@ -297,7 +361,9 @@ def tsvector_bare(node: Any, filters: dict[str, tuple[str, ...]]) -> Callable[[]
 # ----------------------------------------------------------------------- the run
 
 
-def run_engine(repeat: int, baseline_repeat: int, baseline: bool) -> dict[str, Any]:
+def run_engine(
+    repeat: int, bare_repeat: int, baseline_repeat: int, baseline: bool
+) -> dict[str, Any]:
     """Time the mix on the configured database; rows keyed by (query, filters)."""
     from django.db import connection
 
@@ -305,27 +371,35 @@ def run_engine(repeat: int, baseline_repeat: int, baseline: bool) -> dict[str, A
     from lantern.search.facets import Filters
     from lantern.search.index import get_backend
     from lantern.search.query import parse
+    from lantern.search.services import run_search
+    from lantern.search.variants import expand
 
     backend = get_backend()
     postgres = connection.vendor == "postgresql"
     rows = []
     for label, text in QUERIES:
-        node = parse(text)
+        # As `run_search` asks the backend: with other spellings (labor, labour).
+        node = expand(parse(text))
         for filter_label, filters in filter_sets():
             request = SearchRequest(node, Filters(filters))
-            times, result = timed(lambda r=request: backend.search(r), repeat)
+            times, result = timed(functools.partial(backend.search, request), repeat)
+            page, shown = timed(
+                functools.partial(run_search, text, filters=Filters(filters)), repeat
+            )
+            assert shown.total == result.total
             row: dict[str, Any] = {
                 "query": f"{label}: {text}",
                 "filters": filter_label or "none",
                 "matches": result.total,
                 backend.name: percentiles(times),
+                "page": percentiles(page),
             }
             if postgres:
-                bare, _ = timed(tsvector_bare(node, filters), repeat)
+                bare, _ = timed(tsvector_bare(node, filters), bare_repeat)
                 row["bare tsvector"] = percentiles(bare)
-            else:
+            elif bare_repeat >= 0:
                 match = fts5_match(node)
-                bare, _ = timed(fts5_bare(match, filters), repeat)
+                bare, _ = timed(fts5_bare(match, filters), bare_repeat)
                 row["bare FTS5"] = percentiles(bare)
                 if baseline:
                     full, _ = timed(fts5_full(match, filters), baseline_repeat)
@@ -337,11 +411,12 @@ def run_engine(repeat: int, baseline_repeat: int, baseline: bool) -> dict[str, A
 
 def print_table(title: str, rows: list[dict[str, Any]], columns: list[str]) -> None:
     print(f"\n{title}\n")
+    columns = [c for c in columns if any(r.get(c) for r in rows)]
     head = ["query", "filters", "matches"]
     for column in columns:
         head += (
             [f"{column} p50", "p95", "p99"]
-            if column in {"tantivy", "postgres"}
+            if column in {"tantivy", "postgres", "page"}
             else [f"{column} p50", "p95"]
         )
     print("| " + " | ".join(head) + " |")
@@ -350,7 +425,7 @@ def print_table(title: str, rows: list[dict[str, Any]], columns: list[str]) -> N
         cells = [row["query"], row["filters"], f"{row['matches']:,}"]
         for column in columns:
             values = row.get(column)
-            n = 3 if column in {"tantivy", "postgres"} else 2
+            n = 3 if column in {"tantivy", "postgres", "page"} else 2
             cells += [f"{v:,.1f}" for v in values[:n]] if values else ["–"] * n
         print("| " + " | ".join(cells) + " |")
     worst = {
@@ -368,7 +443,16 @@ def child_main(args: argparse.Namespace) -> None:
     out: dict[str, Any] = {"corpus_s": built, "index_s": indexed}
     if not args.database_url:
         out["fts5_s"] = build_fts5()
-    out.update(run_engine(args.repeat, args.baseline_repeat, not args.no_baseline))
+    out.update(index_sizes())
+    out["versions"] = versions()
+    out.update(
+        run_engine(
+            args.repeat,
+            args.bare_repeat or args.repeat,
+            args.baseline_repeat,
+            not args.no_baseline and args.bare_repeat >= 0,
+        )
+    )
     print(json.dumps(out))
 
 
@@ -379,9 +463,13 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path)
     parser.add_argument("--database-url")
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument(
+        "--bare-repeat", type=int, default=0, help="-1 skips bare FTS5 (and FTS5 full)"
+    )
     parser.add_argument("--baseline-repeat", type=int, default=3)
     parser.add_argument("--no-baseline", action="store_true", help="skip FTS5 full")
     parser.add_argument("--reindex", action="store_true")
+    parser.add_argument("--only", choices=["sqlite", "postgres"])
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -392,9 +480,11 @@ def main() -> None:
     runs = [("sqlite", None)] + (
         [("postgres", args.database_url)] if args.database_url else []
     )
+    runs = [(name, url) for name, url in runs if args.only in (None, name)]
     for name, url in runs:
         command = [sys.executable, __file__, "--child", "--entries", str(args.entries),
                    "--seed", str(args.seed), "--repeat", str(args.repeat),
+                   "--bare-repeat", str(args.bare_repeat),
                    "--baseline-repeat", str(args.baseline_repeat)]  # fmt: skip
         if url:
             command += ["--database-url", url]
@@ -409,24 +499,39 @@ def main() -> None:
             command, env=env, check=True, stdout=subprocess.PIPE, text=True
         )
         results[name] = json.loads(done.stdout.strip().splitlines()[-1])
-    sqlite = results["sqlite"]
     print(
         f"entries {args.entries:,} · seed {args.seed} · repeat {args.repeat} · "
-        f"index build: tantivy {sqlite['index_s']:.0f} s, FTS5 {sqlite.get('fts5_s', 0):.0f} s"
-        + (
-            f", postgres {results['postgres']['index_s']:.0f} s"
-            if "postgres" in results
-            else ""
-        )
-        + " (0 = reused)"
+        f"{os.cpu_count()} CPUs · load {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
     )
-    columns = ["tantivy", "bare FTS5"] + ([] if args.no_baseline else ["FTS5 full"])
-    print_table("SQLite: embedded default (Tantivy) and FTS5", sqlite["rows"], columns)
+    if "sqlite" in results:
+        sqlite = results["sqlite"]
+        print(
+            f"SQLite ({sqlite['versions']}): corpus {sqlite['corpus_s']:.0f} s, "
+            f"library {sqlite['database_mb']:,.0f} MB; index build: tantivy "
+            f"{sqlite['index_s']:.0f} s, {sqlite['tantivy_mb']:,.0f} MB; FTS5 "
+            f"{sqlite['fts5_s']:.0f} s, {sqlite['fts5_mb']:,.0f} MB (0 s = reused)"
+        )
+    if "postgres" in results:
+        pg = results["postgres"]
+        print(
+            f"PostgreSQL ({pg['versions']}): corpus {pg['corpus_s']:.0f} s, "
+            f"database {pg['database_mb']:,.0f} MB; index build {pg['index_s']:.0f} s, "
+            f"search_entry {pg['postgres_mb']:,.0f} MB (0 s = reused)"
+        )
+    if "sqlite" in results:
+        columns = ["tantivy", "page", "bare FTS5"] + (
+            [] if args.no_baseline else ["FTS5 full"]
+        )
+        print_table(
+            "SQLite: embedded default (Tantivy) and FTS5",
+            results["sqlite"]["rows"],
+            columns,
+        )
     if "postgres" in results:
         print_table(
             "PostgreSQL: tsvector backend",
             results["postgres"]["rows"],
-            ["postgres", "bare tsvector"],
+            ["postgres", "page", "bare tsvector"],
         )
 
 

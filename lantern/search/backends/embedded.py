@@ -1,23 +1,29 @@
 """The embedded default: a Tantivy index in a folder (LANTERN_SEARCH_DIR, by default
 `LANTERN_DATA_DIR/search/`).
 
-Text fields are stemmed (English); facets are fast fields, counted by Tantivy's
-aggregations in the same pass over the matching documents; snippets are made for
-the hits of the page shown only. Facets are indexed for filtering as they are, and
-counted from single-valued fast fields, which Tantivy counts several times faster
-than multi-valued ones, and the fewer the better: kind, format, section and status
-joined in one field (`joined`), an entry's regions joined in one (`regions`), the
-first `SLOTS` countries and topics each in a field of its own (`country_0`,
-`country_1`, …). Countries and topics beyond those go to `country_more` and
-`topic_more`, counted separately over the few entries that have any (`spill`). Several processes on one machine share the
-folder: any number read, and writers take Tantivy's lock in turn (a writer that
-finds it taken waits and tries again).
+Text fields are stemmed (English); facets are counted by Tantivy's aggregations in
+one pass over the matching documents, which also gives their number; snippets are
+made for the hits of the page shown only. Facets are indexed for filtering as they
+are, and counted from single-valued fast fields, which Tantivy counts several times
+faster than multi-valued ones, and the fewer the better: kind, format, section and
+status joined in one field (`joined`), an entry's regions joined in one
+(`regions`), the first `SLOTS` countries and topics each in a field of its own
+(`country_0`, `country_1`, …). Countries and topics beyond those go to
+`country_more` and `topic_more`, counted separately over the few entries that have
+any (`spill`). Every pair of neighbouring words (as indexed: stemmed) is indexed as
+one term in `pairs`, so a phrase of common words is looked for only in the entries
+that have all its pairs, instead of reading the positions of every entry with its
+words. Measurements: docs/benchmarks.md, "Search".
+
+Several processes on one machine share the folder: any number read, and writers
+take Tantivy's lock in turn (a writer that finds it taken waits and tries again).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import json
 import math
 import threading
@@ -43,7 +49,7 @@ from lantern.search.backends.base import (
 from lantern.search.facets import decade_counts
 
 # Bump when the schema changes: a new folder is used, and `lantern reindex` fills it.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 TEXT_FIELDS = ("title", "body", "publisher")
 BOOSTS = {"title": 3.0, "publisher": 1.5}
 KEYWORD_FACETS = ("country", "region", "topic", "kind", "format", "section", "status")
@@ -67,6 +73,7 @@ def build_schema() -> tantivy.Schema:
     sb.add_text_field("title", stored=True, tokenizer_name="en_stem")
     sb.add_text_field("body", stored=True, tokenizer_name="en_stem")
     sb.add_text_field("publisher", tokenizer_name="en_stem")
+    sb.add_text_field("pairs", tokenizer_name="whitespace", index_option="basic")
     for name in KEYWORD_FACETS:
         sb.add_text_field(name, tokenizer_name="raw", index_option="basic")
     counted = ["joined", "regions"]
@@ -88,12 +95,10 @@ def _slots(name: str) -> list[str]:
 
 # The pseudo-facet that carries the number of matches through the counting.
 TOTAL = "*"
-# The single-valued fields counted, in two halves of about equal work.
-COUNTED = (
-    ["joined", "regions", "country_1", "topic_0"],
-    ["year", "country_0", "country_2", "topic_1", "topic_2"],
-)
-assert SLOTS == 3, "COUNTED names the slots"
+# The single-valued fields counted.
+COUNTED = ["joined", "regions", "year"] + [
+    f"{key}_{i}" for key in SLOTTED_FACETS for i in range(SLOTS)
+]
 # A counting field → the facet it counts (`joined` holds several).
 FACET_OF = {
     "regions": "region",
@@ -112,6 +117,11 @@ def _document(doc: IndexDoc) -> tantivy.Document:
     d.add_text("title", doc.title)
     d.add_text("body", doc.body)
     d.add_text("publisher", doc.publisher)
+    pairs: set[str] = set()
+    for text in (doc.title, doc.body, doc.publisher):
+        words = _analyzer().analyze(text)
+        pairs.update(map(_pair, words, words[1:]))
+    d.add_text("pairs", " ".join(pairs))
     spill = False
     facets = doc.facet_values()
     for key, values in facets.items():
@@ -233,9 +243,24 @@ class TantivyBackend(SearchBackend):
             return Query.boolean_query(parts)
         if isinstance(node, q.Term | q.Phrase):
             words = (node.text,) if isinstance(node, q.Term) else node.words
-            return index.parse_query(
+            found = index.parse_query(
                 '"' + " ".join(words) + '"', list(TEXT_FIELDS), field_boosts=BOOSTS
             )
+            stems = [_analyzer().analyze(word) for word in words]
+            if len(words) < 2 or any(len(s) != 1 for s in stems):
+                return found
+            # Entries with every pair of the phrase, as a filter that adds nothing
+            # to the score.
+            needed = [
+                (
+                    Occur.Must,
+                    Query.const_score_query(
+                        Query.term_query(self.schema, "pairs", _pair(a[0], b[0])), 0.0
+                    ),
+                )
+                for a, b in itertools.pairwise(stems)
+            ]
+            return Query.boolean_query([(Occur.Must, found), *needed])
         if isinstance(node, q.Not):
             return Query.boolean_query(
                 [
@@ -468,13 +493,10 @@ class TantivyBackend(SearchBackend):
         terms aggregations over the fast fields; sizes cover every value). A
         multi-valued facet is the sum over its slots (an entry's values are
         distinct), plus, when any entry has more values than slots, a second pass
-        over the matches among those entries only. The fields are counted in
-        two halves side by side (Tantivy releases the GIL). The number of
-        matches comes back as the facet `TOTAL` (every document has one year,
-        0 when undated)."""
-        other = _halves().submit(self._terms, searcher, query, COUNTED[1])
-        counts = self._terms(searcher, query, COUNTED[0])
-        counts.update(other.result())
+        over the matches among those entries only. The number of matches comes
+        back as the facet `TOTAL` (every document has one year, 0 when
+        undated)."""
+        counts = self._terms(searcher, query, COUNTED)
         total = sum(counts["year"].values())
         if searcher.doc_freq("spill", 1):
             spilled = tantivy.Query.boolean_query(
@@ -544,13 +566,6 @@ def _pool() -> ThreadPoolExecutor:
 
 
 @functools.cache
-def _halves() -> ThreadPoolExecutor:
-    """Threads for the second half of the counting fields (a pool of their own:
-    their tasks never wait on another task, so they cannot deadlock)."""
-    return ThreadPoolExecutor(max_workers=4, thread_name_prefix="search-counts")
-
-
-@functools.cache
 def _analyzer() -> Any:
     """The analysis of the `en_stem` fields, to look up a word's indexed form."""
     return (
@@ -560,6 +575,10 @@ def _analyzer() -> Any:
         .filter(tantivy.Filter.stemmer("english"))
         .build()
     )
+
+
+def _pair(first: str, second: str) -> str:
+    return f"{first}_{second}"
 
 
 def _first(values: Sequence[str]) -> str:
