@@ -64,6 +64,11 @@ class SearchRequest:
     facets: bool = True
     snippets: bool = True
 
+    def __post_init__(self) -> None:
+        # Tantivy panics on a page of no hits: refuse it here, where it is clear.
+        if self.limit < 1 or self.offset < 0:
+            raise ValueError(f"limit must be ≥ 1 and offset ≥ 0: {self}")
+
 
 @dataclass(frozen=True)
 class Hit:

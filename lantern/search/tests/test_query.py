@@ -154,3 +154,12 @@ def test_operator_soup_parses_or_gets_a_message(parts):
         parse(" ".join(parts))
     except QueryError as error:
         assert str(error)
+
+
+def test_a_search_request_for_no_hits_is_refused_before_it_reaches_the_engine() -> None:
+    from lantern.search.backends.base import SearchRequest
+
+    with pytest.raises(ValueError, match="limit"):
+        SearchRequest(query=None, limit=0)
+    with pytest.raises(ValueError, match="offset"):
+        SearchRequest(query=None, offset=-1)
