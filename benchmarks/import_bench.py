@@ -2,12 +2,16 @@
 
     uv run python benchmarks/import_bench.py [--pages 200] [--entries 100]
         [--database-url postgres://postgres@127.0.0.1:5432/lantern_bench]
+        [--no-tag] [--no-search]
 
 Generates PAGES country pages of ENTRIES entries each, once as text renderings and
 once as Word-style HTML, then imports each set into a fresh database (SQLite in a
 temporary folder unless --database-url is given) and prints a table: parse-only and
-parse-and-store entries per second, for each rendering. Nothing here is part of the
-test run.
+parse-and-store entries per second, for each rendering. By default the import does
+all `lantern import` does, tagging the entries with topics and updating the search
+index at the end of the run; `--no-tag` leaves out tagging (`lantern import
+--no-tag`), `--no-search` the search index (LANTERN_SEARCH_AUTO_UPDATE=0). Nothing
+here is part of the test run.
 """
 
 from __future__ import annotations
@@ -174,12 +178,18 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=200)
     parser.add_argument("--entries", type=int, default=100)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--no-tag", action="store_true", help="import without tagging")
+    parser.add_argument(
+        "--no-search", action="store_true", help="import without updating search"
+    )
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="lantern-bench-"))
     os.environ["LANTERN_DATA_DIR"] = str(workdir / "data")
     if args.database_url:
         os.environ["DATABASE_URL"] = args.database_url
+    if args.no_search:
+        os.environ["LANTERN_SEARCH_AUTO_UPDATE"] = "0"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lantern.settings")
     import django
 
@@ -191,6 +201,7 @@ def main() -> None:
     from lantern.legacy.services import import_files
     from lantern.library.models import Country, Entry
     from lantern.library.reference import alias_index
+    from lantern.library.tagging_services import untagged_imports
 
     call_command("migrate", verbosity=0)
     names = [c.name for c in Country.objects.order_by("code") if "," not in c.name][
@@ -218,7 +229,11 @@ def main() -> None:
 
         Entry.objects.all().delete()
         start = time.perf_counter()
-        report = import_files(files)
+        if args.no_tag:
+            with untagged_imports():
+                report = import_files(files)
+        else:
+            report = import_files(files)
         store_s = time.perf_counter() - start
         stored = Entry.objects.count()
         assert not report.errors, report.errors[:3]
@@ -226,7 +241,8 @@ def main() -> None:
                      store_s, report.unparsed_count))  # fmt: skip
 
     print(f"database: {connection.vendor}  pages per rendering: {len(names)}  "
-          f"entries per page: {args.entries}")  # fmt: skip
+          f"entries per page: {args.entries}  tagging: {not args.no_tag}  "
+          f"search: {not args.no_search}")  # fmt: skip
     header = ("rendering", "pages", "entries", "MB", "parse s", "parse entries/s",
               "import s", "import entries/s", "unparsed")  # fmt: skip
     print(" | ".join(header))
