@@ -95,7 +95,12 @@ def main(argv: list[str] | None = None) -> None:
         from lantern.core.setup import prepare_database
 
         prepare_database()
-    execute_from_command_line(argv)
+    try:
+        execute_from_command_line(argv)
+    except BrokenPipeError:
+        # The reader stopped reading (`lantern search … | head`): not an error.
+        sys.stderr.close()
+        os._exit(0)
 
 
 if __name__ == "__main__":

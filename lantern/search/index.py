@@ -239,3 +239,14 @@ def rebuild(progress: Callable[[int], None] | None = None) -> int:
             yield doc
 
     return get_backend().rebuild(counted())
+
+
+def ensure_built() -> int:
+    """Fill an empty index from the library (a new data directory's first start,
+    or a new index schema after an upgrade). Returns the number indexed (0 when the
+    index already had entries or the library has none)."""
+    from lantern.library.models import Entry
+
+    if get_backend().count() or not Entry.objects.exists():
+        return 0
+    return rebuild()

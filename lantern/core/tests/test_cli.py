@@ -123,6 +123,12 @@ def test_serve_migrates_loads_the_demo_and_serves_peru(tmp_path: Path) -> None:
         assert "Republic of Peru" in body
         assert "tel:+5115180000" in body
         assert "Report: Japan Sex Industry Ensnares Latin Women" in body
+        # The demo library is searchable from the first start.
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/search/?q=japan", timeout=5
+        ) as r:
+            found = r.read().decode()
+        assert "<mark>Japan</mark> Sex Industry" in found
     finally:
         process.terminate()
         output, _ = process.communicate(timeout=20)

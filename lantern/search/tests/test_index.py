@@ -254,3 +254,14 @@ def test_reindex_drops_entries_no_longer_in_the_library(backend, committed, sett
     call_command("reindex", stdout=StringIO())
     assert get_backend().count() == 1
     assert found("quarry") == [kept.pk]
+
+
+def test_an_empty_index_is_filled_from_the_library_once(backend, committed, settings):
+    # As after an upgrade to a new index schema: entries, but nothing indexed.
+    settings.LANTERN_SEARCH_AUTO_UPDATE = False
+    with committed():
+        entries = [EntryFactory(title=f"Quarry {n}") for n in range(2)]
+    assert found("quarry") == []
+    assert index.ensure_built() == 2
+    assert sorted(found("quarry")) == sorted(e.pk for e in entries)
+    assert index.ensure_built() == 0  # already built: nothing done

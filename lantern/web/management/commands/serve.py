@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from lantern.core.setup import prepare_database
 from lantern.library.demo import load_demo
+from lantern.search.index import ensure_built
 
 
 def parse_address(text: str) -> tuple[str, int]:
@@ -42,6 +43,8 @@ class Command(BaseCommand):
         prepare_database()
         if not options["no_demo"] and load_demo():
             self.stdout.write("Loaded the demo library (Peru).")
+        if indexed := ensure_built():
+            self.stdout.write(f"Built the search index ({indexed} entries).")
         shown = f"[{host}]" if ":" in host else host
         self.stdout.write(
             f"Lantern is serving at http://{shown}:{port}/  (Ctrl-C to stop)"
