@@ -1,7 +1,7 @@
 """The embedded default: a Tantivy index in a folder (LANTERN_SEARCH_DIR, by default
 `LANTERN_DATA_DIR/search/`).
 
-Text fields are stemmed (English); facets are counted by Tantivy's aggregations in
+Text fields are stemmed (English) with accents folded; facets are counted by Tantivy's aggregations in
 one pass over the matching documents, which also gives their number; snippets are
 made for the hits of the page shown only. Facets are indexed for filtering as they
 are, and counted from single-valued fast fields, which Tantivy counts several times
@@ -49,7 +49,9 @@ from lantern.search.backends.base import (
 from lantern.search.facets import decade_counts
 
 # Bump when the schema changes: a new folder is used, and `lantern reindex` fills it.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+# Text fields: words lower-cased, accents folded (côte → cote), English stems.
+TOKENIZER = "lantern_en"
 TEXT_FIELDS = ("title", "body", "publisher")
 BOOSTS = {"title": 3.0, "publisher": 1.5}
 KEYWORD_FACETS = ("country", "region", "topic", "kind", "format", "section", "status")
@@ -70,9 +72,9 @@ LOCK_WAIT_SECONDS = 30.0
 def build_schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     sb.add_unsigned_field("id", stored=True, indexed=True, fast=True)
-    sb.add_text_field("title", stored=True, tokenizer_name="en_stem")
-    sb.add_text_field("body", stored=True, tokenizer_name="en_stem")
-    sb.add_text_field("publisher", tokenizer_name="en_stem")
+    sb.add_text_field("title", stored=True, tokenizer_name=TOKENIZER)
+    sb.add_text_field("body", stored=True, tokenizer_name=TOKENIZER)
+    sb.add_text_field("publisher", tokenizer_name=TOKENIZER)
     sb.add_text_field("pairs", tokenizer_name="whitespace", index_option="basic")
     for name in KEYWORD_FACETS:
         sb.add_text_field(name, tokenizer_name="raw", index_option="basic")
@@ -168,6 +170,7 @@ class TantivyBackend(SearchBackend):
             if found is None:
                 self.directory.mkdir(parents=True, exist_ok=True)
                 found = tantivy.Index(self.schema, path=str(self.directory), reuse=True)
+                found.register_tokenizer(TOKENIZER, _analyzer())
                 _Shared.indexes[self.directory] = found
             return found
 
@@ -232,7 +235,7 @@ class TantivyBackend(SearchBackend):
         if isinstance(node, q.Term) and node.prefix:
             parts = []
             for name in TEXT_FIELDS:
-                regex = Query.regex_query(self.schema, name, f"{node.text}.*")
+                regex = Query.regex_query(self.schema, name, f"{_folded(node.text)}.*")
                 boost = BOOSTS.get(name, 1.0)
                 parts.append(
                     (
@@ -410,7 +413,7 @@ class TantivyBackend(SearchBackend):
             if isinstance(node, q.Term) and node.prefix:
                 for name in ("title", "body"):
                     for term, _ in searcher.terms_with_prefix(
-                        name, node.text, limit=20
+                        name, _folded(node.text), limit=20
                     ):
                         parts.append(
                             (Occur.Should, Query.term_query(self.schema, name, term))
@@ -463,7 +466,10 @@ class TantivyBackend(SearchBackend):
             return 0.0
         if isinstance(node, q.Term) and node.prefix:
             found = sum(
-                n for _, n in searcher.terms_with_prefix("body", node.text, limit=50)
+                n
+                for _, n in searcher.terms_with_prefix(
+                    "body", _folded(node.text), limit=50
+                )
             )
             return min(1.0, found / total)
         if isinstance(node, q.Term | q.Phrase):
@@ -567,14 +573,32 @@ def _pool() -> ThreadPoolExecutor:
 
 @functools.cache
 def _analyzer() -> Any:
-    """The analysis of the `en_stem` fields, to look up a word's indexed form."""
+    """The analysis of the text fields (registered as TOKENIZER on the index), also
+    used to look up a word's indexed form."""
     return (
         tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
         .filter(tantivy.Filter.remove_long(40))
         .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.ascii_fold())
         .filter(tantivy.Filter.stemmer("english"))
         .build()
     )
+
+
+@functools.cache
+def _folder() -> Any:
+    return (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.ascii_fold())
+        .build()
+    )
+
+
+def _folded(prefix: str) -> str:
+    """A prefix as the index spells the beginnings of words: lower case, accents
+    folded, not stemmed ("Côt" → "cot")."""
+    return "".join(_folder().analyze(prefix)) or prefix
 
 
 def _pair(first: str, second: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import itertools
 import json
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -37,7 +38,7 @@ LT, GT = "\x04", "\x05"
 ANGLES_SQL = "translate({}, '<>', E'\\x04\\x05')"
 COLUMNS = ("entry_id", "title", "body", "publisher", "countries", "regions", "topics",
            "kind", "format", "section", "status", "year", "published", "added",
-           "verified")  # fmt: skip
+           "verified", "title_plain", "body_plain", "publisher_plain")  # fmt: skip
 # As created by migration search/0001.
 INDEXES = (
     "CREATE INDEX search_entry_document ON search_entry USING gin (document)",
@@ -53,10 +54,12 @@ SORT_SQL = {
     "added": "added DESC NULLS LAST, entry_id DESC",
     "verified": "verified DESC NULLS LAST, entry_id DESC",
 }
+# Each text with, when it has accents, its accentless copy (`*_plain`), so "cote"
+# finds "Côte" and "côte" still does.
 VECTOR_SQL = (
-    f"setweight(to_tsvector('{CONFIG}', s.title), 'A') || "
-    f"setweight(to_tsvector('{CONFIG}', s.publisher), 'B') || "
-    f"setweight(to_tsvector('{CONFIG}', s.body), 'C')"
+    f"setweight(to_tsvector('{CONFIG}', s.title || ' ' || s.title_plain), 'A') || "
+    f"setweight(to_tsvector('{CONFIG}', s.publisher || ' ' || s.publisher_plain), 'B') || "
+    f"setweight(to_tsvector('{CONFIG}', s.body || ' ' || s.body_plain), 'C')"
 )
 INSERT_SQL = f"""
     INSERT INTO search_entry (entry_id, document, title, body, countries, regions,
@@ -75,7 +78,8 @@ STAGING_SQL = """
     CREATE TEMPORARY TABLE IF NOT EXISTS search_staging (
         entry_id bigint, title text, body text, publisher text, countries jsonb,
         regions jsonb, topics jsonb, kind text, format text, section text,
-        status text, year int, published date, added timestamptz, verified date
+        status text, year int, published date, added timestamptz, verified date,
+        title_plain text, body_plain text, publisher_plain text
     ) ON COMMIT DELETE ROWS
 """
 
@@ -86,12 +90,24 @@ def _clean(text: str) -> str:
     return text.replace("\x00", "")
 
 
+def _accentless(text: str) -> str:
+    """`text` without its accents ("Côte" → "Cote"); "" when it has none."""
+    plain = "".join(
+        ch
+        for ch in unicodedata.normalize("NFKD", text)
+        if not unicodedata.combining(ch)
+    )
+    return plain if plain != unicodedata.normalize("NFKD", text) else ""
+
+
 def _row(doc: IndexDoc) -> tuple[Any, ...]:
+    title, body, publisher = _clean(doc.title), _clean(doc.body), _clean(doc.publisher)
     return (
-        doc.id, _clean(doc.title), _clean(doc.body), _clean(doc.publisher),
+        doc.id, title, body, publisher,
         json.dumps(list(doc.countries)), json.dumps(list(doc.regions)),
         json.dumps(list(doc.topics)), doc.kind, doc.format, doc.section, doc.status,
         doc.year, doc.published, doc.added, doc.verified,
+        _accentless(title), _accentless(body), _accentless(publisher),
     )  # fmt: skip
 
 

@@ -265,3 +265,23 @@ def test_an_empty_index_is_filled_from_the_library_once(backend, committed, sett
     assert index.ensure_built() == 2
     assert sorted(found("quarry")) == sorted(e.pk for e in entries)
     assert index.ensure_built() == 0  # already built: nothing done
+
+
+def test_accents_do_not_matter(backend, committed):
+    with committed():
+        entry = EntryFactory(
+            title="Cocoa farms of Côte d’Ivoire",
+            excerpt=[
+                "Children from Burkina Faso work on the plantations of São Pedro."
+            ],
+        )
+        EntryFactory(title="Cocoa elsewhere", excerpt=["Nothing accented here."])
+    assert found("cote") == [entry.pk]
+    assert found("côte") == [entry.pk]
+    assert found('"sao pedro"') == [entry.pk]
+    page = run_search("cote")
+    if backend == "tantivy":
+        assert "<mark>Côte</mark>" in page.found[0].hit.title_html
+    else:
+        # PostgreSQL's headline marks only words spelled as typed.
+        assert "<mark>Côte</mark>" in run_search("côte").found[0].hit.title_html
