@@ -37,6 +37,7 @@ from lantern.teaching.models import (
 )
 from lantern.web import charts, compare, curation, maps, pages, stats, topic_charts
 from lantern.web.feeds import LinkChangesFeed
+from lantern.web.metadata import entry_metadata
 
 RECENT_ENTRIES = 8
 ALSO_MENTIONED_LIMIT = 50
@@ -250,6 +251,9 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "other_editions": other_editions,
             "newest_edition": newer[0] if newer else None,
             "language_name": _language_name(entry.language),
+            "citation_metadata": entry_metadata(
+                entry, pages.public_url(request, entry.get_absolute_url())
+            ),
             "nav": "countries",
         },
     )
