@@ -10,7 +10,7 @@ import sys
 
 LANTERN_APPS = ("lantern.core", "lantern.library", "lantern.legacy", "lantern.web",
                 "lantern.teaching", "lantern.capture", "lantern.linkcheck",
-                "lantern.search")  # fmt: skip
+                "lantern.search", "lantern.cite")  # fmt: skip
 
 
 # Commands that must run without (or before) an up-to-date database.

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "lantern.linkcheck",
     "lantern.web",
     "lantern.search",
+    "lantern.cite",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CiteConfig(AppConfig):
+    name = "lantern.cite"
+    label = "cite"
+    verbose_name = "Citations"
