@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from lantern.web.sitemaps import robots_txt, sitemap_index, sitemap_section
+
 admin.site.site_header = "Lantern curators"
 admin.site.site_title = "Lantern curators"
 admin.site.index_title = "Library"
@@ -11,5 +13,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("archive/", include("lantern.capture.urls")),
     path("search/", include("lantern.search.urls")),
+    path("sitemap.xml", sitemap_index, name="sitemap"),
+    path("sitemap-<section>.xml", sitemap_section, name="sitemap-section"),
+    path("robots.txt", robots_txt, name="robots"),
     path("", include("lantern.web.urls")),
 ]

@@ -8,4 +8,5 @@ app_name = "search"
 
 urlpatterns = [
     path("", views.search, name="search"),
+    path("cite/", views.cite_results, name="cite"),
 ]

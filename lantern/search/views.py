@@ -11,10 +11,12 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 
 from lantern.search.facets import SORTS, Filters
 from lantern.search.query import parse
 from lantern.search.services import QueryError, SearchPage, run_search
+from lantern.web.cite_views import SEARCH_CAP, cite_found
 
 NOTHING_TO_FIND = (
     "There is no word to look for in that search: type a word, a phrase in "
@@ -68,6 +70,49 @@ def search(request: HttpRequest) -> HttpResponse:
             if context["past_end"]:
                 status = 404
     return render(request, "search/search.html", context, status=status)
+
+
+def _query(text: str, filters: Filters, sort: str) -> list[tuple[str, str]]:
+    """The query string of a search, without its page."""
+    params: list[tuple[str, str]] = [("q", text)] if text else []
+    params += filters.items()
+    if sort != "relevance":
+        params.append(("sort", sort))
+    return params
+
+
+@require_safe
+def cite_results(request: HttpRequest) -> HttpResponse:
+    """`/search/cite/?<the search's query string>&style=…`: the results of a search
+    (its first SEARCH_CAP, in the order the search lists them) cited or exported."""
+    text = request.GET.get("q", "")[:1000].strip()
+    filters = Filters.from_params(dict(request.GET.lists()))
+    sort = request.GET.get("sort", "relevance")
+    sort = sort if sort in SORTS else "relevance"
+    context: dict[str, Any] = {
+        "q": text,
+        "sort": sort,
+        "sorts": list(SORTS.items()),
+        "filters": filters,
+        "nav": "search",
+    }
+    try:
+        if parse(text) is None and not filters:
+            context["notice"] = NOTHING_TO_FIND
+            return render(request, "search/search.html", context, status=400)
+        page = run_search(
+            text, filters=filters, sort=sort, page=1, per_page=SEARCH_CAP, facets=False
+        )
+    except QueryError as error:
+        context["error"] = str(error)
+        return render(request, "search/search.html", context, status=400)
+    return cite_found(
+        request,
+        [found.entry for found in page.found],
+        total=page.total,
+        query=_query(text, filters, sort),
+        search_url=_href(text, filters, sort),
+    )
 
 
 def _page_context(page: SearchPage) -> dict[str, Any]:
@@ -131,4 +176,7 @@ def _page_context(page: SearchPage) -> dict[str, Any]:
         "last_shown": (page.page - 1) * page.per_page + len(page.found),
         "past_end": page.total > 0 and not page.found,
         "last_href": _href(text, filters, sort, page.pages),
+        "cite_href": f"{reverse('search:cite')}?{urlencode(_query(text, filters, sort))}",
+        "cite_capped": page.total > SEARCH_CAP,
+        "cite_cap": SEARCH_CAP,
     }

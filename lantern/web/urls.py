@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from lantern.web import discovery_views, views
+from lantern.web import cite_views, discovery_views, public_feeds, views
 
 app_name = "web"
 
@@ -10,7 +10,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("countries/", views.country_index, name="countries"),
     path("countries/<str:code>/", views.country_detail, name="country"),
+    path("countries/<str:code>/cite/", cite_views.country_cite, name="country-cite"),
     path("entries/<int:pk>/", views.entry_detail, name="entry"),
+    path("entries/<int:pk>/cite/", cite_views.entry_cite, name="entry-cite"),
     path("topics/", discovery_views.topic_index, name="topics"),
     path("topics/<slug:slug>/", discovery_views.topic_detail, name="topic"),
     path("compare/", discovery_views.compare_view, name="compare"),
@@ -23,4 +25,14 @@ urlpatterns = [
     path("curate/links/", views.curate_links, name="curate-links"),
     path("curate/links/entries/", views.curate_entries, name="curate-entries"),
     path("curate/links/changes.atom", views.link_changes_feed, name="curate-feed"),
+    path("feeds/entries.atom", public_feeds.latest_entries, name="feed-entries"),
+    path(
+        "countries/<str:code>/entries.atom",
+        public_feeds.country_entries,
+        name="country-feed",
+    ),
+    path(
+        "topics/<slug:slug>/entries.atom", public_feeds.topic_entries, name="topic-feed"
+    ),
+    path("search/feed.atom", public_feeds.search_entries, name="search-feed"),
 ]
