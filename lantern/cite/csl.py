@@ -7,7 +7,6 @@ usable snapshots): no queries beyond those relations.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,6 +14,7 @@ from django.conf import settings
 
 from lantern.capture.models import Snapshot
 from lantern.library.models import Access, DatePrecision, Entry, Publisher
+from lantern.library.publishers import is_organisation
 from lantern.web.pages import LINK_GONE, archived_copy, external_href, verified_on
 
 CslItem = dict[str, Any]
@@ -30,32 +30,9 @@ TYPE_BY_FORMAT: dict[str, str] = {
     Entry.Format.OTHER: "document",
 }
 
-# Words that mark an author string as an organisation rather than a person.
-_ORGANISATION_WORDS = {
-    "agency", "alliance", "association", "bureau", "campaign", "centre", "center",
-    "coalition", "commission", "committee", "council", "department", "foundation",
-    "fund", "government", "group", "institute", "institution", "international",
-    "league", "ministry", "network", "nations", "office", "organisation",
-    "organization", "programme", "program", "project", "secretariat", "service",
-    "society", "trust", "unicef", "union", "university", "watch",
-}  # fmt: skip
-
 # Lower-case particles that belong to the family name ("Ludwig van Beethoven").
 _PARTICLES = {"da", "das", "de", "del", "della", "der", "di", "do", "dos", "du",
               "la", "le", "van", "von", "y"}  # fmt: skip
-
-
-def is_organisation(name: str) -> bool:
-    """Whether an author string names an organisation: an organisation word, an
-    acronym ("ILO"), or more words than a person's name has."""
-    words = re.findall(r"[^\W\d_]+", name)
-    if not words:
-        return True
-    if any(w.casefold() in _ORGANISATION_WORDS for w in words):
-        return True
-    if len(words) == 1 and name.strip().isupper() and len(name.strip()) > 1:
-        return True
-    return len(words) > 5
 
 
 def csl_name(name: str) -> dict[str, str]:

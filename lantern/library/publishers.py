@@ -81,6 +81,40 @@ def guess_kind(name: str) -> str:
     return "other"
 
 
+# Words of organisations' names that are not also common surnames (unlike "Post" or
+# "Times", which `_ORG_WORDS` has for source lines).
+_BODY_WORDS = re.compile(
+    r"\b(?:Press|News|Project|Department|Dept|Ministry|Bureau|Office|Agency|Service|"
+    r"International|Council|Committee|Foundation|Rights|Watch|Union|Nations|"
+    r"University|Institute|Institution|Centre|Center|Network|Group|Government|"
+    r"Programm?e?s?|Commission|Organi[sz]ation|Association|Coalition|Alliance|"
+    r"Society|Initiative|Campaign|Fund|League|Trust|Secretariat|Reuters|Journal|"
+    r"Magazine|Unicef)\b",
+    re.IGNORECASE,
+)
+
+
+def is_organisation(name: str) -> bool:
+    """Whether an author string names an organisation rather than a person: a word
+    of organisations' names ("Ministry", "Watch" …), a publisher's name not shaped
+    like a person's two names ("Save the Children", but not "Emily Post"), an
+    acronym ("ILO"), or more words than a person's name has. In doubt, a person."""
+    name = name.strip()
+    if not name:
+        return False
+    words = re.findall(r"[^\W\d_]+", name)
+    if not words:
+        return True  # no letters: nothing to split into names
+    if _BODY_WORDS.search(name):
+        return True
+    if guess_kind(name) != "other" and len(name.split()) != 2:
+        return True
+    letters = [c for c in name if c.isalpha()]
+    if len(letters) >= 2 and " " not in name and all(c.isupper() for c in letters):
+        return True
+    return len(words) > 5
+
+
 @dataclass(frozen=True)
 class SourceParts:
     """A source line taken apart. Nothing is invented: fields hold substrings."""

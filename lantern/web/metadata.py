@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
 
 from lantern.library.models import DatePrecision, Entry, Publisher
-from lantern.library.publishers import guess_kind
+from lantern.library.publishers import is_organisation
 from lantern.web.pages import external_href
 
 if TYPE_CHECKING:
@@ -98,31 +98,6 @@ _PARTICLES = frozenset(
      "ten", "ter", "van", "von", "den", "bin", "ibn", "al", "el"]
 )  # fmt: skip
 _SUFFIXES = frozenset(["jr", "jr.", "sr", "sr.", "ii", "iii", "iv"])
-# Words of organisations' names that are not also common surnames ("Post", "Fund").
-_ORG_WORDS = re.compile(
-    r"\b(?:Press|News|Project|Department|Dept|Ministry|Bureau|Office|Agency|Service|"
-    r"International|Council|Committee|Foundation|Rights|Watch|Union|Nations|"
-    r"University|Institute|Centre|Center|Network|Group|Government|Programm?e?s?|"
-    r"Commission|Organi[sz]ation|Association|Coalition|Alliance|Society|"
-    r"Initiative|Reuters|Journal|Magazine)\b",
-    re.IGNORECASE,
-)
-
-
-def is_organisation(name: str) -> bool:
-    """Whether an author string names an organisation rather than a person: an
-    organisation's word ("Ministry", "Watch" …), a publisher's name not shaped like
-    a person's two names, or an acronym ("UNICEF", "ILO"). `Entry.authors` holds
-    personal names, so the doubt goes to persons."""
-    name = name.strip()
-    if not name:
-        return False
-    if _ORG_WORDS.search(name):
-        return True
-    if guess_kind(name) != "other" and len(name.split()) != 2:
-        return True  # a publisher's name, unless shaped like "Emily Post"
-    letters = [c for c in name if c.isalpha()]
-    return len(letters) >= 2 and " " not in name and all(c.isupper() for c in letters)
 
 
 def person(name: str) -> Creator:

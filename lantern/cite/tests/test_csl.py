@@ -26,6 +26,9 @@ from lantern.library.tests.factories import AccessFactory, EntryFactory
         ),
         ("Human Rights Watch", {"literal": "Human Rights Watch"}),
         ("UNODC", {"literal": "UNODC"}),
+        # An NGO's name with no word of organisations: never "Children, Save the".
+        ("Save the Children", {"literal": "Save the Children"}),
+        ("Emily Post", {"family": "Post", "given": "Emily"}),
         ("  Kevin   Bales ", {"family": "Bales", "given": "Kevin"}),
     ],
 )
