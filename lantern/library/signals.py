@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.db import transaction
 from django.dispatch import Signal
 
 entries_written = Signal()
@@ -57,5 +58,8 @@ def gathered() -> Iterator[None]:
         yield
     finally:
         _gathering.reset(token)
-        for origin, ids in gathering.items():
-            announce(ids, origin)
+        # One transaction for all receivers, so what they write in turn (the tagger's
+        # topics) joins the same commit and derived data (search) is updated once.
+        with transaction.atomic():
+            for origin, ids in gathering.items():
+                announce(ids, origin)
