@@ -49,3 +49,11 @@ def fold(text: str) -> str:
 def slugify_ascii(text: str, max_length: int = 80) -> str:
     """A URL slug from any text (ASCII, hyphenated, bounded length)."""
     return fold(text).replace(" ", "-")[:max_length].strip("-")
+
+
+def paragraphs(value: object) -> list[str]:
+    """A stored excerpt or notes field (a list of paragraphs, or older plain text) as
+    a list of non-empty texts."""
+    if isinstance(value, list):
+        return [str(v) for v in value if v]
+    return [str(value)] if value else []

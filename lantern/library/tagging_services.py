@@ -31,6 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lantern.core.db import insert_rows
+from lantern.core.text import paragraphs
 from lantern.library.models import Entry, Topic
 from lantern.library.signals import announce
 from lantern.library.tagging import Suggestion, Tagger, default_tagger
@@ -66,13 +67,6 @@ class TagSummary:
     def rate(self) -> float:
         """Entries per second over the whole run."""
         return self.entries / self.seconds if self.seconds else 0.0
-
-
-def _paragraphs(value: Any) -> list[str]:
-    """An excerpt or notes field as a list of texts, whatever was stored."""
-    if isinstance(value, list):
-        return [str(p) for p in value if p]
-    return [str(value)] if value else []
 
 
 def text_hash(
@@ -126,12 +120,12 @@ def _tag_chunk(
     for pk, title, excerpt, notes, source, old in Entry.objects.filter(
         pk__in=chunk
     ).values_list("pk", "title", "excerpt", "notes", "source_line", "tagging_hash"):
-        paragraphs, remarks = _paragraphs(excerpt), _paragraphs(notes)
-        new = text_hash(tagger, title or "", paragraphs, remarks, source or "")
+        texts, remarks = paragraphs(excerpt), paragraphs(notes)
+        new = text_hash(tagger, title or "", texts, remarks, source or "")
         if new == old and not retag:
             summary.unchanged += 1
             continue
-        todo.append((pk, title or "", paragraphs, remarks, source or "", new))
+        todo.append((pk, title or "", texts, remarks, source or "", new))
     if not todo:
         return
     todo_ids = [row[0] for row in todo]

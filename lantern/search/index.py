@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max, Q
 
+from lantern.core.text import paragraphs
 from lantern.search.backends.base import IndexDoc, SearchBackend
 from lantern.search.facets import UNCHECKED
 
@@ -128,7 +129,7 @@ def documents(ids: Iterable[int] | None = None) -> Iterator[IndexDoc]:
             entry_id, title, excerpt, notes, source_line, publisher, kind, fmt,
             section, published, precision, created_at, status,
         ) in rows:  # fmt: skip
-            body = [*_paragraphs(excerpt), *_paragraphs(notes)]
+            body = [*paragraphs(excerpt), *paragraphs(notes)]
             codes = sorted(countries.get(entry_id, []))
             yield IndexDoc(
                 id=entry_id,
@@ -146,12 +147,6 @@ def documents(ids: Iterable[int] | None = None) -> Iterator[IndexDoc]:
                 added=created_at,
                 verified=verified.get(entry_id),
             )
-
-
-def _paragraphs(value: object) -> list[str]:
-    if isinstance(value, list):
-        return [str(v) for v in value if v]
-    return [str(value)] if value else []
 
 
 # ----------------------------------------------------------------- keeping up
