@@ -10,7 +10,8 @@ import sys
 
 LANTERN_APPS = ("lantern.core", "lantern.library", "lantern.legacy", "lantern.web",
                 "lantern.teaching", "lantern.capture", "lantern.linkcheck",
-                "lantern.search", "lantern.cite")  # fmt: skip
+                "lantern.search", "lantern.cite", "lantern.readinglist",
+                "lantern.api", "lantern.publish")  # fmt: skip
 
 
 # Commands that must run without (or before) an up-to-date database.

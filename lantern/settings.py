@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "lantern.web",
     "lantern.search",
     "lantern.cite",
+    "lantern.readinglist",
+    "lantern.api",
+    "lantern.publish",
 ]
 
 MIDDLEWARE = [
@@ -97,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "lantern.web.context_processors.site",
+                "lantern.readinglist.context_processors.reading_list",
             ],
         },
     },

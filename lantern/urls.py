@@ -13,6 +13,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("archive/", include("lantern.capture.urls")),
     path("search/", include("lantern.search.urls")),
+    path("reading-list/", include("lantern.readinglist.urls")),
+    path("api/", include("lantern.api.urls")),
     path("sitemap.xml", sitemap_index, name="sitemap"),
     path("sitemap-<section>.xml", sitemap_section, name="sitemap-section"),
     path("robots.txt", robots_txt, name="robots"),

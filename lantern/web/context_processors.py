@@ -12,4 +12,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
     return {
         "site_name": settings.LANTERN_SITE_NAME,
         "site_curator": settings.LANTERN_CURATOR,
+        # True while `lantern publish` renders the page into a static site: the
+        # template leaves out what needs a live server (forms that post, sign-in).
+        "static_site": getattr(request, "lantern_static", False),
     }
