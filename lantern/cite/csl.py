@@ -152,6 +152,32 @@ def entry_to_csl(entry: Entry, snapshots: Sequence[Snapshot] = ()) -> CslItem:
     return item
 
 
+def webpage_to_csl(
+    *,
+    title: str,
+    url: str,
+    author: str,
+    site_name: str,
+    accessed: dt.date,
+    updated: dt.date | None = None,
+) -> CslItem:
+    """The CSL-JSON item for one of Lantern's own pages (a country page's "Cite this
+    page"): a web page by the library's curator, in the site, last changed on
+    `updated` (unknown: no date, which styles print as "n.d."), read `accessed`."""
+    item: CslItem = {"id": "page", "type": "webpage", "title": title, "URL": url}
+    if author.strip():
+        item["author"] = [csl_name(author)]
+    if site_name.strip():
+        item["container-title"] = site_name
+    issued = date_parts(updated, DatePrecision.DAY)
+    if issued is not None:
+        item["issued"] = issued
+    accessed_parts = date_parts(accessed, DatePrecision.DAY)
+    if accessed_parts is not None:
+        item["accessed"] = accessed_parts
+    return item
+
+
 LANTERN_KEYS = ("archive_url", "cited_page")
 
 

@@ -89,7 +89,7 @@ _BODY_WORDS = re.compile(
     r"University|Institute|Institution|Centre|Center|Network|Group|Government|"
     r"Programm?e?s?|Commission|Organi[sz]ation|Association|Coalition|Alliance|"
     r"Society|Initiative|Campaign|Fund|League|Trust|Secretariat|Reuters|Journal|"
-    r"Magazine|Unicef)\b",
+    r"Magazine|Unicef|Contributors|Editors|Team|Volunteers)\b",
     re.IGNORECASE,
 )
 

@@ -117,6 +117,19 @@ def entry_cite_blocks(entry: Entry, snapshots: Sequence[Any] = ()) -> list[Style
     return blocks
 
 
+def page_cite_blocks(item: CslItem) -> list[StyleBlock]:
+    """A "Cite this page" block: one of Lantern's own pages (`webpage_to_csl`) in
+    each named style."""
+    blocks = []
+    for style, label in STYLE_LABELS.items():
+        try:
+            cited = render_html([item], style)
+        except StyleFailed:  # pragma: no cover - the named styles all render
+            continue
+        blocks.append(StyleBlock(style, label, cited, _citation_label(style)))
+    return blocks
+
+
 def _citation_label(style: str) -> str:
     return "Note" if is_note_style(style) else "In text"
 

@@ -16,11 +16,12 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import F, Prefetch
+from django.db.models import F, Max, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from lantern.cite.csl import webpage_to_csl
 from lantern.library.models import (
     Country,
     CountryProfile,
@@ -35,7 +36,16 @@ from lantern.teaching.models import (
     LessonPlan,
     ResourceLink,
 )
-from lantern.web import charts, compare, curation, maps, pages, stats, topic_charts
+from lantern.web import (
+    charts,
+    cite_views,
+    compare,
+    curation,
+    maps,
+    pages,
+    stats,
+    topic_charts,
+)
 from lantern.web.feeds import LinkChangesFeed
 from lantern.web.metadata import entry_metadata
 
@@ -163,6 +173,17 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
         f'"Human Trafficking & Modern-day Slavery \u2013 {country.name}", '
         f"{settings.LANTERN_SITE_NAME}, {page_url}, accessed {pages.long_date(today)}"
     )
+    updated = Entry.objects.in_country(country.code).aggregate(at=Max("updated_at"))[
+        "at"
+    ]
+    page_item = webpage_to_csl(
+        title=f"Human Trafficking & Modern-day Slavery \u2013 {country.name}",
+        url=page_url,
+        author=settings.LANTERN_CURATOR,
+        site_name=settings.LANTERN_SITE_NAME,
+        accessed=today,
+        updated=timezone.localdate(updated) if updated is not None else None,
+    )
     context: dict[str, Any] = {
         "country": country,
         "profile": profile,
@@ -194,6 +215,7 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
         "compare_region_name": region_compare_name,
         "guidance": guidance,
         "citation": citation,
+        "page_cite_blocks": cite_views.page_cite_blocks(page_item),
         "page_url": page_url,
         "today": today,
         "region_anchor": pages.region_anchor(country.region_code),

@@ -335,6 +335,54 @@ def test_cite_this_page_gives_todays_date_and_absolute_url(client, settings):
     ) in html
 
 
+def page_citation(html: str, style: str) -> str:
+    """The text of the country page's own citation in one style (tags removed)."""
+    section = html[html.index('id="cite-heading"') :]
+    match = re.search(
+        rf'data-style="{style}"><dt>[^<]*</dt><dd[^>]*>(.*?)</dd>', section
+    )
+    assert match, style
+    return re.sub(r"<[^>]+>", "", match.group(1))
+
+
+@time_machine.travel(dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC), tick=False)
+def test_cite_this_page_in_the_named_styles(client, settings):
+    settings.LANTERN_CURATOR = "Lantern contributors"
+    settings.LANTERN_SITE_URL = "https://lantern.example.org"
+
+    html = text_of(client.get(country_url()))
+
+    def style(name: str) -> str:
+        return page_citation(html, name)
+
+    # The curator is a group author, never inverted ("contributors, L.").
+    title = "Human Trafficking &amp; Modern-day Slavery – Peru"
+    url = "https://lantern.example.org/countries/pe/"
+    # A page without entries has no date of its own: "n.d." and the day it was read.
+    assert style("apa") == (
+        f"Lantern contributors. (n.d.). {title}. Lantern. "
+        f"Retrieved November 28, 2026, from {url}"
+    )
+    assert style("mla").startswith(f"Lantern contributors. “{title}.” Lantern, ")
+    assert "Accessed: 28 November 2026" in style("harvard")
+    for name in ("chicago", "chicago-notes"):
+        assert style(name).startswith("Lantern contributors. "), name
+
+
+def test_cite_this_page_dates_the_page_by_its_latest_change(client, settings):
+    settings.LANTERN_CURATOR = "Patt, Martin"
+    with time_machine.travel(dt.datetime(2024, 3, 4, 9, 0, tzinfo=dt.UTC)):
+        EntryFactory(primary_country=peru())
+    with time_machine.travel(dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)):
+        html = text_of(client.get(country_url()))
+
+    assert page_citation(html, "apa").startswith("Patt, M. (2024, March 4). Human")
+    assert page_citation(html, "mla").startswith(
+        "Patt, Martin. “Human Trafficking &amp; Modern-day Slavery – Peru.” "
+        "Lantern, 4 Mar. 2024"
+    )
+
+
 def test_imported_text_is_escaped(client):
     attack = "<script>alert(1)</script>"
     CountryProfileFactory(country=peru(), background=[attack], tip_source=attack)
@@ -407,8 +455,9 @@ def test_country_page_query_count_is_bounded(client, django_assert_max_num_queri
         AccessFactory.create_batch(2, entry=entry)
     EntryFactory(primary_country=Country.objects.get(code="BO"), countries=[country])
 
-    # 12 for the page itself, one for each chart (entries per year, topics).
-    with django_assert_max_num_queries(14):
+    # 12 for the page itself, one for each chart (entries per year, topics), one
+    # for the date of the page's latest change ("Cite this page").
+    with django_assert_max_num_queries(15):
         response = client.get(country_url())
 
     assert response.status_code == 200
