@@ -19,13 +19,14 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from lantern.library.models import Country, Entry, Topic
-from lantern.web import pages
+from lantern.web import compare, pages, region_views
 
 ENTRIES_PER_PAGE = 5000
 
 STATIC_PAGES = (
     "web:home",
     "web:countries",
+    "web:regions",
     "web:topics",
     "web:map",
     "web:helplines",
@@ -132,9 +133,21 @@ class EntrySitemap(PublicSitemap):
         return latest
 
 
+class RegionSitemap(PublicSitemap):
+    """Every region page (UN M49 regions of the countries Lantern knows)."""
+
+    def items(self) -> list[str]:
+        countries = Country.objects.only(*region_views.REGION_FIELDS)
+        return sorted(compare.regions_of(countries))
+
+    def location(self, item: str) -> str:
+        return reverse("web:region", args=[item])
+
+
 SITEMAPS: dict[str, type[Sitemap[Any]] | Sitemap[Any]] = {
     "pages": PagesSitemap,
     "countries": CountrySitemap,
+    "regions": RegionSitemap,
     "topics": TopicSitemap,
     "entries": EntrySitemap,
 }

@@ -2,7 +2,13 @@
 
 from django.urls import path
 
-from lantern.web import cite_views, discovery_views, public_feeds, views
+from lantern.web import (
+    cite_views,
+    discovery_views,
+    public_feeds,
+    region_views,
+    views,
+)
 
 app_name = "web"
 
@@ -10,6 +16,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("countries/", views.country_index, name="countries"),
     path("countries/<str:code>/", views.country_detail, name="country"),
+    path("regions/", region_views.region_index, name="regions"),
+    path("regions/<str:code>/", region_views.region_detail, name="region"),
     path("countries/<str:code>/cite/", cite_views.country_cite, name="country-cite"),
     path("entries/<int:pk>/", views.entry_detail, name="entry"),
     path("entries/<int:pk>/cite/", cite_views.entry_cite, name="entry-cite"),

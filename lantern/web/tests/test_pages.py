@@ -407,7 +407,7 @@ def test_country_page_links_neighbours_and_region(client):
 
     for code in ("bo", "br", "cl", "co", "ec"):
         assert f'href="/countries/{code}/"' in html
-    assert f'href="{reverse("web:countries")}#region-419"' in html
+    assert f'href="{reverse("web:region", args=["419"])}"' in html
 
 
 def test_country_page_uses_guidance_records_for_students(client):

@@ -407,8 +407,13 @@ def test_sitemap_lists_every_page_once(client):
         assert e.get_absolute_url() in paths
     for name in sitemaps.STATIC_PAGES:
         assert reverse(name) in paths
+    regions = {p for p in paths if p.startswith("/regions/") and p != "/regions/"}
+    assert {"/regions/019/", "/regions/419/", "/regions/005/"} <= regions
+    for path in regions:
+        assert client.get(path).status_code == 200, path
     expected = (
         Country.objects.count()
+        + len(regions)
         + Topic.objects.count()
         + len(entries)
         + len(sitemaps.STATIC_PAGES)
@@ -445,12 +450,13 @@ def test_sitemap_takes_a_fixed_number_of_queries(client, django_assert_max_num_q
         EntryFactory(topics=[topic("fishing")])
     for url in [
         "/sitemap-countries.xml",
+        "/sitemap-regions.xml",
         "/sitemap-topics.xml",
         "/sitemap-entries.xml",
     ]:
         with django_assert_max_num_queries(3):
             assert client.get(url).status_code == 200
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         assert client.get("/sitemap.xml").status_code == 200
 
 
