@@ -101,7 +101,7 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     if region is None:
         raise Http404("No such region.")
 
-    chain = []
+    chain: list[compare.Region] = []
     parent = regions.get(region.parent)
     while parent is not None:
         chain.insert(0, parent)
@@ -120,7 +120,7 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     else:
         ranked = sorted(
             (c for c in members if getattr(c, "entry_count", 0)),
-            key=lambda c: (-c.entry_count, c.name),
+            key=lambda c: (-getattr(c, "entry_count", 0), c.name),
         )[: compare.MAX_SUBJECTS]
         parts_url = (
             compare.compare_url([c.code for c in ranked], [])
