@@ -93,6 +93,8 @@ def sort_text(text: str) -> str:
 
 # Variables rendered by the substitute being tried (a stack: substitutes can nest).
 _substituting: list[list[str]] = []
+_macros: dict[tuple[int, str], tuple[Any, Any]] = {}
+_macro_calls: dict[tuple[int, str], tuple[Any, bool]] = {}
 
 
 def _fix_citeproc() -> None:
@@ -170,6 +172,37 @@ def _fix_citeproc() -> None:
             for key in key_sort_keys(self, items, context)
         ]
 
+    element_get_macro = csl_model.CitationStylesElement.get_macro
+
+    def get_macro(self: Any, name: str) -> Any:
+        # citeproc-py looks a macro up with an XPath search of the whole style on
+        # every use: half the time of a Chicago reference. Styles are loaded once
+        # and kept (`load_style`), so their macros can be kept too; the root is kept
+        # beside them so its id cannot be reused by another style.
+        root = self.get_root()
+        key = (id(root), name)
+        found = _macros.get(key)
+        if found is None:
+            found = _macros[key] = (root, element_get_macro(self, name))
+        return found[1]
+
+    text_calls_variable = csl_model.Text.calls_variable
+
+    def calls_variable(self: Any) -> Any:
+        # Whether a macro uses a variable depends on the style alone; citeproc-py
+        # walks the macro again for every group that asks (a third of the time).
+        name = self.get("macro")
+        if not name or "variable" in self.attrib:
+            return text_calls_variable(self)
+        root = self.get_root()
+        key = (id(root), name)
+        found = _macro_calls.get(key)
+        if found is None:
+            found = _macro_calls[key] = (root, text_calls_variable(self))
+        return found[1]
+
+    csl_model.CitationStylesElement.get_macro = get_macro
+    csl_model.Text.calls_variable = calls_variable
     csl_model.If.render = render_if
     csl_model.Key.sort_keys = sort_keys
     csl_model.Label.process = process
