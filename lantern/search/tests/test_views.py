@@ -83,6 +83,25 @@ def test_results_show_title_link_countries_publisher_date_and_snippet(client, li
     assert "Ashanti" in text(snippet)
 
 
+def test_each_result_can_go_on_the_reading_list_and_back_to_it(client, library):
+    doc = get(client, q="cocoa")
+    hit = library.cocoa_title
+    (form,) = doc.xpath(f"//article[@aria-labelledby='hit-{hit.pk}']//form")
+    assert form.get("method") == "post"
+    assert form.xpath(f".//input[@name='entry' and @value='{hit.pk}']")
+
+    next_url = form.xpath(".//input[@name='next']")[0].get("value")
+    data = {"entry": str(hit.pk), "next": next_url}
+    response = client.post(form.get("action"), data)
+
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#entry-{hit.pk}")
+    back = get(client, q="cocoa")
+    assert back.xpath(f"//*[@id='entry-{hit.pk}']")  # the anchor it returns to
+    (button,) = back.xpath(f"//article[@aria-labelledby='hit-{hit.pk}']//button")
+    assert "Remove from reading list" in text(button)
+
+
 def test_a_script_in_an_excerpt_is_shown_as_text(client, library):
     response = client.get(URL, {"q": "bondage"})
     assert b"<script>alert(1)</script>" not in response.content
