@@ -243,6 +243,17 @@ def test_cap_is_enforced_with_a_message(client, shelf: Shelf) -> None:
     assert len(header) < 4096, len(header)
 
 
+def test_pages_showing_the_list_vary_on_cookie_for_shared_caches(client, db) -> None:
+    # The header's count comes from the cookie: a proxy must not share the page.
+    # (The status notes go through the messages framework, which reads the
+    # session, so Django's session middleware already says so.)
+    about = client.get(reverse("web:about"))  # a page without forms
+    assert "Cookie" in about.get("Vary", "")
+    # The Atom feed does not read the list: cacheable for every reader.
+    feed = client.get(reverse("web:feed-entries"))
+    assert "Cookie" not in feed.get("Vary", "")
+
+
 def test_hostile_title_is_escaped_on_the_page(client, db) -> None:
     hostile = EntryFactory(title='<script>alert("x")</script> & friends')
     country_url = hostile.primary_country.get_absolute_url()
