@@ -193,6 +193,12 @@ LANTERN_WAYBACK_API = os.environ.get(
 LANTERN_SEARCH_BACKEND = os.environ.get("LANTERN_SEARCH_BACKEND", "")
 LANTERN_SEARCH_DIR = os.environ.get("LANTERN_SEARCH_DIR", "")
 LANTERN_SEARCH_AUTO_UPDATE = env_bool("LANTERN_SEARCH_AUTO_UPDATE", True)
+# The API's rate limit per client address ("60/m", "1000/h"; empty: no limit).
+LANTERN_API_RATE = os.environ.get("LANTERN_API_RATE", "60/m")
+# How many reverse proxies stand before the site: the API's rate limit then reads the
+# client's address from X-Forwarded-For (unset: the header is not trusted blindly).
+if os.environ.get("NINJA_NUM_PROXIES"):
+    NINJA_NUM_PROXIES = int(os.environ["NINJA_NUM_PROXIES"])
 
 if not DEBUG:
     SESSION_COOKIE_HTTPONLY = True
