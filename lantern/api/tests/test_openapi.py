@@ -8,14 +8,14 @@ from typing import get_args
 import lxml.html
 from openapi_spec_validator import validate
 
-from lantern.api.api import (
+from lantern.api.api import api
+from lantern.api.parameters import (
     Collection,
     EntryFormat,
     LinkStatus,
     PublisherKind,
     Section,
     SortName,
-    api,
 )
 from lantern.library.models import Access, Entry, Publisher
 from lantern.search.facets import SORTS
