@@ -325,6 +325,19 @@ def test_entry_page_of_an_unchecked_link_says_so(client):
     assert "link checker has not checked this address yet" in html
 
 
+def test_entry_page_of_a_link_known_dead_without_a_check_of_its_own(client):
+    # A status carried over (an import, a restore) with no checker access behind it:
+    # the page says what is known instead of failing.
+    entry = EntryFactory(
+        cached_link_status="dead", cached_last_checked_at=CHECKED, url="https://x.org/"
+    )
+    AccessFactory(entry=entry, origin="curator")
+
+    html = entry_page(client, entry)
+
+    assert 'class="link-status link-status--dead"' in html
+
+
 def test_country_page_stays_bounded_with_snapshots_and_checks(
     client, django_assert_max_num_queries
 ):
