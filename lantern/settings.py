@@ -166,6 +166,16 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 LOGIN_URL = "admin:login"
 
+# Rendered charts (SVG) and citations are cached under a hash of what they show, so
+# they never go stale; keep enough of them for a country's or a publish run's pages
+# (Django's default keeps 300).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
+
 # Lantern's own settings.
 LANTERN_SITE_NAME = os.environ.get("LANTERN_SITE_NAME", "Lantern")
 # The public address of the site, for citations (e.g. https://lantern.example.org).

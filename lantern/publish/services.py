@@ -19,6 +19,8 @@ search index covers changed (else Pagefind is skipped).
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
 import posixpath
 import re
 import shutil
@@ -26,14 +28,16 @@ import subprocess
 import sys
 import time
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.handlers.base import BaseHandler
+from django.db import connection, connections
 from django.http import HttpResponseBase
 from django.test import RequestFactory, override_settings
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
@@ -183,10 +187,27 @@ def check_out_dir(out_dir: Path) -> Path:
     return resolved
 
 
+class Sink(Protocol):
+    """Where a rendered file goes: the run's `Output`, or a worker's `Collected`."""
+
+    def write(self, rel: str, data: bytes, *, indexed: bool = False) -> bool: ...
+
+
+@dataclass
+class Collected:
+    """A worker's writes, handed back to the main process to make."""
+
+    writes: list[tuple[str, bytes, bool]] = field(default_factory=list)
+
+    def write(self, rel: str, data: bytes, *, indexed: bool = False) -> bool:
+        self.writes.append((rel, data, indexed))
+        return True
+
+
 class Site:
     """One run: the queue of pages, how addresses map to files, and the writes."""
 
-    def __init__(self, output: Output, base_url: str, *, has_base: bool) -> None:
+    def __init__(self, output: Sink, base_url: str, *, has_base: bool) -> None:
         self.output = output
         self.base_url = base_url
         self.has_base = has_base
@@ -499,16 +520,129 @@ def run_pagefind(out_dir: Path) -> None:
         )
 
 
+# ------------------------------------------------------------------- in parallel
+
+# Pages handed to a worker at a time: large enough that the round trip is
+# nothing beside rendering them, small enough to keep every worker busy.
+BATCH = 64
+
+_worker: Site | None = None
+
+
+def _start_worker(
+    base: str,
+    has_base: bool,
+    snapshot_types: dict[int, str],
+    filters: dict[str, list[tuple[str, str]]],
+) -> None:
+    global _worker
+    site = Site(Collected(), base, has_base=has_base)
+    site.snapshot_types = snapshot_types
+    site.filters = filters
+    _worker = site
+
+
+@dataclass
+class Rendered:
+    """What a worker made of a batch: files, the pages and static files they link
+    to (the main process decides which are new), and warnings."""
+
+    pages: int
+    writes: list[tuple[str, bytes, bool]]
+    found: list[tuple[str, str, str]]
+    statics: list[str]
+    warnings: list[str]
+
+
+def _render_batch(batch: list[tuple[str, str, str]]) -> Rendered:
+    site = _worker
+    assert site is not None and isinstance(site.output, Collected)
+    site.output.writes = []
+    site.warnings = []
+    pages = 0
+    for url, file, route in batch:
+        site.planned.setdefault(file, url)
+        if site.page(url, file, route):
+            pages += 1
+    found = list(site.queue)
+    site.queue.clear()
+    statics = list(site.static_queue)
+    site.static_queue.clear()
+    return Rendered(pages, site.output.writes, found, statics, site.warnings)
+
+
+def _batches(site: Site) -> Iterator[list[tuple[str, str, str]]]:
+    while site.queue:
+        size = min(BATCH, len(site.queue))
+        yield [site.queue.popleft() for _ in range(size)]
+
+
+def _render_in_parallel(
+    site: Site,
+    output: Output,
+    jobs: int,
+    result: PublishResult,
+    progress: Progress | None,
+) -> None:
+    """Render the queue with `jobs` forked worker processes. Each renders whole
+    pages (views, templates, citations, link rewriting) into memory; this process
+    writes the files and queues the pages they link to that are new. The output
+    is the same as one process's: every address maps to its file by the same
+    rules, wherever it is rendered."""
+    if connection.in_atomic_block:
+        raise PublishError(
+            "--jobs above 1 needs the library committed (workers read the database "
+            "on connections of their own); publish with --jobs 1 inside a "
+            "transaction."
+        )
+    # Workers open their own connections; one shared across fork would break.
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    done = 0
+    with context.Pool(
+        jobs,
+        initializer=_start_worker,
+        initargs=(site.base_url, site.has_base, site.snapshot_types, site.filters),
+    ) as pool:
+        while site.queue:
+            for rendered in pool.imap_unordered(_render_batch, _batches(site)):
+                result.pages += rendered.pages
+                for rel, data, indexed in rendered.writes:
+                    output.write(rel, data, indexed=indexed)
+                    done += 1
+                for url, file, route in rendered.found:
+                    if file not in site.planned:
+                        site.planned[file] = url
+                        site.queue.append((url, file, route))
+                for rel in rendered.statics:
+                    site._static(rel)
+                site.warnings += rendered.warnings
+                if progress:
+                    progress(done, len(site.planned))
+
+
+def default_jobs() -> int:
+    """Worker processes by default: one per CPU this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def publish(
     out_dir: Path,
     *,
     base_url: str = "",
     force: bool = False,
     search: bool = True,
+    jobs: int = 1,
     progress: Progress | None = None,
 ) -> PublishResult:
     """Publish the site into `out_dir`. Touches the file system (reads the database
-    only). Raises PublishError for an unusable OUT_DIR or base URL."""
+    only). `jobs` above 1 renders in that many worker processes. Raises
+    PublishError for an unusable OUT_DIR or base URL."""
+    if jobs < 1:
+        raise PublishError(f"--jobs must be 1 or more, not {jobs}")
     started = time.perf_counter()
     base = check_base_url(base_url or settings.LANTERN_SITE_URL or PLACEHOLDER)
     has_base = bool(base_url or settings.LANTERN_SITE_URL)
@@ -538,6 +672,8 @@ def publish(
         for url in _seed_urls():
             parts = urlsplit(url)
             site.target(parts.path, parts.query)
+        if jobs > 1:
+            _render_in_parallel(site, output, jobs, result, progress)
         done = 0
         while site.queue:
             url, file, route = site.queue.popleft()

@@ -21,7 +21,8 @@ from lantern.capture.models import Snapshot
 from lantern.capture.warc import store_warc
 from lantern.core.http import FetchResult
 from lantern.library.demo import load_demo
-from lantern.library.models import Entry
+from lantern.library.models import Country, Entry
+from lantern.library.reference import load_reference_data
 from lantern.publish.output import MANIFEST_NAME
 from lantern.publish.services import PublishError, PublishResult, publish
 from lantern.publish.tests.sitecheck import (
@@ -71,6 +72,8 @@ def built(
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
+            if not Country.objects.exists():  # emptied by a transactional test
+                load_reference_data()
             assert load_demo(force=True)
             entries = list(Entry.objects.order_by("pk").values_list("pk", flat=True))
             entry = Entry.objects.get(pk=entries[0])

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-from lantern.publish.services import PublishError, publish
+from lantern.publish.services import PublishError, default_jobs, publish
 
 
 class Command(BaseCommand):
@@ -32,6 +32,13 @@ class Command(BaseCommand):
             "--force",
             action="store_true",
             help="publish into a folder that is not empty and has no manifest",
+        )
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=default_jobs(),
+            help="render in this many processes (default: one per CPU, here "
+            "%(default)s)",
         )
         parser.add_argument(
             "--no-search",
@@ -62,6 +69,7 @@ class Command(BaseCommand):
                     base_url=options["base_url"],
                     force=options["force"],
                     search=not options["no_search"],
+                    jobs=options["jobs"],
                     progress=advance,
                 )
             except PublishError as exc:
