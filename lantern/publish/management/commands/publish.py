@@ -36,9 +36,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--jobs",
             type=int,
-            default=default_jobs(),
-            help="render in this many processes (default: one per CPU, here "
-            "%(default)s)",
+            default=None,
+            help="render in this many processes (default: one per CPU)",
         )
         parser.add_argument(
             "--no-search",
@@ -69,7 +68,7 @@ class Command(BaseCommand):
                     base_url=options["base_url"],
                     force=options["force"],
                     search=not options["no_search"],
-                    jobs=options["jobs"],
+                    jobs=default_jobs() if options["jobs"] is None else options["jobs"],
                     progress=advance,
                 )
             except PublishError as exc:
