@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from lantern.publish.output import Output
-from lantern.publish.services import Site
+from lantern.publish.site import Site
 
 
 def site(tmp_path: Path, base: str = "https://example.org/lantern") -> Site:

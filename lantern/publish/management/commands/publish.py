@@ -11,7 +11,8 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-from lantern.publish.services import PublishError, default_jobs, publish
+from lantern.publish.services import PublishError, publish
+from lantern.publish.workers import default_jobs
 
 
 class Command(BaseCommand):
