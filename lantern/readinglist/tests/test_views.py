@@ -94,6 +94,13 @@ def test_entry_page_button_lands_on_its_anchor(client, shelf: Shelf) -> None:
     assert list_ids(client) == [shelf.c.pk]
 
 
+def test_home_page_recent_entries_have_the_button(client, shelf: Shelf) -> None:
+    doc = page(client.get(reverse("web:home")))
+    labels = [b.text_content() for b in doc.xpath("//ul[@class='recent']//button")]
+    assert f"Add to reading list: {shelf.a.title}" in labels
+    assert doc.xpath(f"//ul[@class='recent']//*[@id='entry-{shelf.a.pk}']")
+
+
 def test_topic_page_shows_the_button(client, shelf: Shelf) -> None:
     topic = TopicFactory(name="Reading list topic")
     shelf.a.topics.add(topic)
