@@ -216,6 +216,40 @@ def test_search_index_covers_entries_countries_and_topics(built: Built) -> None:
     assert 'href="../search/index.html"' in about
 
 
+def indexed_text(root: Path) -> dict[str, str]:
+    """What Pagefind indexed of each page (its fragments: gzip, a signature, then
+    JSON), by the page's address (its folder, as the live site writes it)."""
+    import gzip
+
+    texts = {}
+    for fragment in (root / "pagefind" / "fragment").iterdir():
+        data = gzip.decompress(fragment.read_bytes())
+        record = json.loads(data[data.index(b"{") :])
+        texts[record["url"].removesuffix("index.html")] = record["content"]
+    return texts
+
+
+def test_search_indexes_each_text_once_on_its_own_page(built: Built) -> None:
+    """Readers' searches match an entry on its own page (title, source, excerpt),
+    not every list that shows it, nor the citations and records around it: this
+    is also what keeps Pagefind's memory within reach at 100,000 entries."""
+    texts = indexed_text(built.root)
+    entry = Entry.objects.exclude(excerpt=[]).select_related("primary_country").first()
+    assert entry is not None and entry.primary_country is not None
+    mine = texts[f"/entries/{entry.pk}/"]
+    assert entry.title in mine
+    assert entry.excerpt[0][:60] in mine
+    for left_out in ("Cite this source", "Access history", "Provenance", "BibTeX"):
+        assert left_out not in mine
+    country = texts[f"/countries/{entry.primary_country.slug}/"]
+    assert entry.primary_country.name in country
+    assert "HELP for Victims" in country
+    assert entry.title not in country  # listed there, indexed on its own page
+    assert "Cite this page" not in country
+    others = [url for url, text in texts.items() if entry.excerpt[0][:60] in text]
+    assert others == [f"/entries/{entry.pk}/"]
+
+
 def test_archived_copy_is_published_without_running_its_scripts(built: Built) -> None:
     folder = built.root / "archive" / str(built.snapshot)
     frame = (folder / "index.html").read_text()
