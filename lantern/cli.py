@@ -11,7 +11,8 @@ import sys
 LANTERN_APPS = ("lantern.core", "lantern.library", "lantern.legacy", "lantern.web",
                 "lantern.teaching", "lantern.capture", "lantern.linkcheck",
                 "lantern.search", "lantern.cite", "lantern.readinglist",
-                "lantern.api", "lantern.publish")  # fmt: skip
+                "lantern.api", "lantern.publish", "lantern.accounts",
+                "lantern.backup")  # fmt: skip
 
 
 # Commands that must run without (or before) an up-to-date database.

@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "lantern.readinglist",
     "lantern.api",
     "lantern.publish",
+    "lantern.accounts",
+    "lantern.backup",
+    "simple_history",
 ]
 
 MIDDLEWARE = [
