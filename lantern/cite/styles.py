@@ -172,6 +172,15 @@ def _fix_citeproc() -> None:
             for key in key_sort_keys(self, items, context)
         ]
 
+    sort_sort = csl_model.Sort.sort
+
+    def sort(self: Any, items: Any, context: Any) -> Any:
+        # One item is in order already; citeproc-py would still work out every sort
+        # key of it (a third of the time of an entry's five citations).
+        if len(items) < 2:
+            return list(items)
+        return sort_sort(self, items, context)
+
     element_get_macro = csl_model.CitationStylesElement.get_macro
 
     def get_macro(self: Any, name: str) -> Any:
@@ -205,6 +214,7 @@ def _fix_citeproc() -> None:
     csl_model.Text.calls_variable = calls_variable
     csl_model.If.render = render_if
     csl_model.Key.sort_keys = sort_keys
+    csl_model.Sort.sort = sort
     csl_model.Label.process = process
     csl_model.Name.get_option = get_option
     csl_model.Text._variable = _variable
