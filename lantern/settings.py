@@ -54,6 +54,8 @@ ALLOWED_HOSTS = env_list("LANTERN_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("LANTERN_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
+    # Before the admin: its admin/base_site.html adds accessibility fixes.
+    "lantern.accounts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -73,18 +75,26 @@ INSTALLED_APPS = [
     "lantern.readinglist",
     "lantern.api",
     "lantern.publish",
-    "lantern.accounts",
     "lantern.backup",
     "simple_history",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Permissions-Policy and the other headers Django has no setting for; and, when
+    # LANTERN_LOG_REQUESTS is on, one log line per request.
+    "lantern.core.middleware.SecurityHeadersMiddleware",
+    "lantern.core.middleware.RequestLogMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy on every page (CONTENT_SECURITY_POLICY below); a
+    # response that already carries one (archived copies: "sandbox") keeps its own.
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The audit trail names the signed-in user who made each change.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -178,6 +188,30 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 }
+# Several web servers share one cache (redis://host:6379/0), so rate limits count a
+# client once across all of them and rendered charts are made once.
+if cache_url := os.environ.get("LANTERN_CACHE_URL"):
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": cache_url,
+        "KEY_PREFIX": "lantern",
+    }
+# Stored files on S3-compatible storage (`uv sync --extra s3`); credentials come from
+# the usual AWS_* variables. The bucket stays private: archived copies are read back
+# through the application.
+if bucket := os.environ.get("LANTERN_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": os.environ.get("LANTERN_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("LANTERN_S3_REGION") or None,
+            "location": os.environ.get("LANTERN_S3_PREFIX", ""),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 
 # Lantern's own settings.
 LANTERN_SITE_NAME = os.environ.get("LANTERN_SITE_NAME", "Lantern")
@@ -185,6 +219,10 @@ LANTERN_SITE_NAME = os.environ.get("LANTERN_SITE_NAME", "Lantern")
 LANTERN_SITE_URL = os.environ.get("LANTERN_SITE_URL", "")
 # The library's own citation author (the curator who keeps it), shown in "Cite this page".
 LANTERN_CURATOR = os.environ.get("LANTERN_CURATOR", "Lantern contributors")
+# Where "Quick exit" on help-line blocks leads: a neutral page that gives nothing away.
+LANTERN_QUICK_EXIT_URL = os.environ.get(
+    "LANTERN_QUICK_EXIT_URL", "https://www.bbc.com/weather"
+)
 # Let the fetcher reach private, loopback and link-local addresses (tests, local use).
 LANTERN_ALLOW_PRIVATE_NETWORKS = env_bool("LANTERN_ALLOW_PRIVATE_NETWORKS")
 # Fetching: the most bytes one response may bring, and the wall-clock limit of a fetch.
@@ -213,19 +251,78 @@ LANTERN_API_RATE = os.environ.get("LANTERN_API_RATE", "60/m")
 if os.environ.get("NINJA_NUM_PROXIES"):
     NINJA_NUM_PROXIES = int(os.environ["NINJA_NUM_PROXIES"])
 
-if not DEBUG:
-    SESSION_COOKIE_HTTPONLY = True
-    X_FRAME_OPTIONS = "DENY"
-    SECURE_CONTENT_TYPE_NOSNIFF = True
-    SECURE_REFERRER_POLICY = "same-origin"
+# The search page's rate limit per client address, like the API's (empty: none).
+LANTERN_SEARCH_RATE = os.environ.get("LANTERN_SEARCH_RATE", "120/m")
+# Fetching: "host:port" pairs the fetcher may reach although they are private or
+# loopback (a test server, an intranet source); every other such address is still
+# refused, redirects and DNS answers included.
+LANTERN_FETCH_ALLOW = env_list("LANTERN_FETCH_ALLOW", "")
+
+# ------------------------------------------------------------------------ security
+# Headers that cost nothing on a laptop are on in every mode (docs/security.md);
+# the HTTPS ones only with LANTERN_HTTPS=1, so `lantern serve` keeps working over
+# plain http://127.0.0.1.
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Features no page of Lantern uses, switched off for every page (the header is set
+# by lantern.core.middleware.SecurityHeadersMiddleware).
+LANTERN_PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), browsing-topics=()"
+)
+LANTERN_HTTPS = env_bool("LANTERN_HTTPS")
+if LANTERN_HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("LANTERN_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("LANTERN_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("LANTERN_HSTS_PRELOAD", True)
+    # A load balancer's health check may come over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+if env_bool("LANTERN_BEHIND_PROXY"):
+    # Only behind a proxy that sets this header itself (and strips the client's).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp 4): nothing inline, no scripts or styles from
+# elsewhere, no plugins, never framed. Views that need more say so themselves
+# (`/api/docs`); archived copies keep their own stricter "sandbox".
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# Log lines as plain text (the default) or JSON for a log collector; and whether
+# every request is logged (method, path, status, duration; on by default with JSON,
+# where gunicorn's plain access log would not parse).
+LANTERN_LOG_FORMAT = (
+    "json" if os.environ.get("LANTERN_LOG_FORMAT") == "json" else "plain"
+)
+LANTERN_LOG_REQUESTS = env_bool("LANTERN_LOG_REQUESTS", LANTERN_LOG_FORMAT == "json")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        # One JSON object a line: timestamp, level, logger, message, and the
+        # request's method, path and status where there is one.
+        "json": {"()": "lantern.core.logs.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LANTERN_LOG_FORMAT}
+    },
     "root": {
         "handlers": ["console"],
         "level": os.environ.get("LANTERN_LOG_LEVEL", "INFO"),

@@ -1,8 +1,10 @@
-"""Top-level URLs: the public site at /, the curators' admin at /admin/."""
+"""Top-level URLs: the public site at /, the curators' admin at /admin/, the health
+check at /healthz."""
 
 from django.contrib import admin
 from django.urls import include, path
 
+from lantern.core.views import healthz
 from lantern.web.sitemaps import robots_txt, sitemap_index, sitemap_section
 
 admin.site.site_header = "Lantern curators"
@@ -18,5 +20,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap_index, name="sitemap"),
     path("sitemap-<section>.xml", sitemap_section, name="sitemap-section"),
     path("robots.txt", robots_txt, name="robots"),
+    # For load balancers and monitors: database and data directory (docs/security.md).
+    path("healthz", healthz, name="healthz"),
     path("", include("lantern.web.urls")),
 ]

@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
 
 from lantern.capture.models import Snapshot
 from lantern.capture.services import (
@@ -177,8 +178,9 @@ def _initial(
 
 
 @admin.register(Snapshot)
-class SnapshotAdmin(admin.ModelAdmin):
-    """Snapshots are evidence: viewed here, never edited."""
+class SnapshotAdmin(SimpleHistoryAdmin):
+    """Snapshots are evidence: viewed here, never edited. Editors may delete them
+    (with the entry they belong to); the audit trail keeps their record."""
 
     list_display = ("entry", "url", "captured_at", "http_status", "content_type",
                     "payload_size", "truncated", "replay")  # fmt: skip
@@ -195,9 +197,6 @@ class SnapshotAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def get_urls(self) -> list[URLPattern]:

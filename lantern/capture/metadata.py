@@ -25,6 +25,7 @@ from lantern.capture.document import (
 )
 from lantern.capture.pdf import extract_pdf, pdf_title
 from lantern.core.dates import UNKNOWN, ParsedDate, find_date
+from lantern.core.html import plain_text
 from lantern.core.http import FetchResult
 from lantern.core.matching import normalise, page_text
 from lantern.core.text import clean_space
@@ -114,10 +115,12 @@ def extract_html(
     title = sitename = author = description = ""
     lines: list[str] = []
     if document is not None and not isinstance(document, dict):
-        title = clean_space(document.title or "")
-        sitename = clean_space(document.sitename or "")
-        author = document.author or ""
-        description = clean_space(document.description or "")
+        # A page's metadata is text: any markup in it (an og:description with
+        # tags, or entities spelling them) is dropped here, once, by core.html.
+        title = clean_space(plain_text(document.title or ""))
+        sitename = clean_space(plain_text(document.sitename or ""))
+        author = plain_text(document.author or "")
+        description = clean_space(plain_text(document.description or ""))
         lines = [clean_space(line) for line in (document.text or "").splitlines()]
     if not title:
         title = _html_title(html)
@@ -145,7 +148,9 @@ def extract_html(
 
 def _html_title(html: str) -> str:
     found = re.search(r"<title[^>]*>(.*?)</title>", html, re.IGNORECASE | re.DOTALL)
-    return clean_space(page_text(f"<p>{found.group(1)}</p>")) if found else ""
+    return (
+        clean_space(plain_text(page_text(f"<p>{found.group(1)}</p>"))) if found else ""
+    )
 
 
 _IP_HOST = re.compile(r"^(?:\d{1,3}\.){3}\d{1,3}$|^\[?[0-9a-f:]+\]?$|^localhost$", re.I)

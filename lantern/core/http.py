@@ -2,7 +2,8 @@
 
 Every outgoing request goes through `GuardedTransport`, which resolves the host
 itself, refuses private, loopback, link-local, multicast and reserved addresses
-(unless `LANTERN_ALLOW_PRIVATE_NETWORKS=1`, as tests and local use set it), and then
+(unless `LANTERN_ALLOW_PRIVATE_NETWORKS=1`, as tests and local use set it, or the
+address and port are on the `LANTERN_FETCH_ALLOW` list), and then
 connects to the very address it checked, so a second DNS answer cannot slip past.
 Redirects are followed by `fetch` one hop at a time, each hop through the same guard.
 Bodies are read with a cap on the bytes received and on the bytes they decompress to
@@ -102,6 +103,30 @@ def _is_ip(host: str) -> bool:
     return True
 
 
+def numeric_ipv4(host: str) -> str:
+    """The dotted IPv4 address a numeric host stands for in the old inet_aton forms
+    (`2130706433`, `0x7f.1`, `127.1`, `0177.0.0.1`), which a system resolver would
+    quietly accept; '' for anything else (names, IPv6, ordinary dotted quads)."""
+    if not host or not all(c in "0123456789abcdefABCDEFxX." for c in host):
+        return ""
+    try:
+        return socket.inet_ntoa(socket.inet_aton(host))
+    except OSError:
+        return ""
+
+
+def allowed_pairs(entries: Sequence[str]) -> frozenset[tuple[str, int]]:
+    """`LANTERN_FETCH_ALLOW` entries ("127.0.0.1:8000", "[::1]:8000") as (address,
+    port) pairs, the address in its canonical form."""
+    pairs = set()
+    for entry in entries:
+        address, sep, port = entry.strip().rpartition(":")
+        if not sep or not port.isdigit():
+            raise ValueError(f"not an address:port pair: {entry!r}")
+        pairs.add((str(ipaddress.ip_address(address.strip("[]"))), int(port)))
+    return frozenset(pairs)
+
+
 class GuardedTransport(httpx.AsyncBaseTransport):
     """An httpx transport that checks where it connects before it connects."""
 
@@ -112,10 +137,13 @@ class GuardedTransport(httpx.AsyncBaseTransport):
         resolver: Resolver | None = None,
         policy: AddressPolicy = address_problem,
         max_connections: int = 100,
+        allow: Sequence[str] = (),
     ) -> None:
         self.allow_private = allow_private
         self.resolver = resolver or system_resolver
         self.policy = policy
+        # Exceptions to the policy, each one address and port (LANTERN_FETCH_ALLOW).
+        self.allow = allowed_pairs(allow)
         self.inner = httpx.AsyncHTTPTransport(
             limits=httpx.Limits(
                 max_connections=max_connections, max_keepalive_connections=20
@@ -128,13 +156,21 @@ class GuardedTransport(httpx.AsyncBaseTransport):
         port = request.url.port or (443 if request.url.scheme == "https" else 80)
         if request.url.scheme not in {"http", "https"}:
             raise httpx.UnsupportedProtocol(f"not a web address: {request.url}")
-        addresses = [host] if _is_ip(host) else await self.resolver(host, port)
+        if _is_ip(host):
+            addresses = [host]
+        elif numeric := numeric_ipv4(host):
+            # Never handed to a resolver, which would read it as 127.0.0.1 & co.
+            addresses = [numeric]
+        else:
+            addresses = await self.resolver(host, port)
         if not addresses:
             raise NameNotResolved(f"cannot resolve {host}")
         chosen = None
         problems = []
         for address in addresses:
             problem = "" if self.allow_private else self.policy(address)
+            if problem and self._listed(address, port):
+                problem = ""
             if not problem:
                 chosen = address
                 break
@@ -147,6 +183,14 @@ class GuardedTransport(httpx.AsyncBaseTransport):
             request.extensions = {**request.extensions, "sni_hostname": host}
         return await self.inner.handle_async_request(request)
 
+    def _listed(self, address: str, port: int) -> bool:
+        """Whether this address and port are on the allow-list."""
+        try:
+            canonical = str(ipaddress.ip_address(address.split("%", 1)[0]))
+        except ValueError:
+            return False
+        return (canonical, port) in self.allow
+
     async def aclose(self) -> None:
         await self.inner.aclose()
 
@@ -157,6 +201,12 @@ def allow_private_default() -> bool:
     return bool(getattr(settings, "LANTERN_ALLOW_PRIVATE_NETWORKS", False))
 
 
+def allow_list_default() -> list[str]:
+    from django.conf import settings
+
+    return list(getattr(settings, "LANTERN_FETCH_ALLOW", []) or [])
+
+
 def make_client(
     *,
     limits: Limits = Limits(),
@@ -165,10 +215,13 @@ def make_client(
     policy: AddressPolicy = address_problem,
     max_connections: int = 100,
     user_agent: str = USER_AGENT,
+    allow: Sequence[str] | None = None,
 ) -> httpx.AsyncClient:
     """The async client every fetch uses: guarded transport, timeouts, honest agent.
 
-    `resolver` and `policy` are for tests (a fake DNS; a stand-in for "private")."""
+    `resolver` and `policy` are for tests (a fake DNS; a stand-in for "private");
+    `allow` lists "address:port" pairs let through although not public (default:
+    `LANTERN_FETCH_ALLOW`)."""
     transport = GuardedTransport(
         allow_private=allow_private_default()
         if allow_private is None
@@ -176,6 +229,7 @@ def make_client(
         resolver=resolver,
         policy=policy,
         max_connections=max_connections,
+        allow=allow_list_default() if allow is None else allow,
     )
     return httpx.AsyncClient(
         transport=transport,

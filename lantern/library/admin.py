@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import smart_split, unescape_string_literal
+from simple_history.admin import SimpleHistoryAdmin
 
 from lantern.library.models import (
     Access,
@@ -116,7 +117,7 @@ class TierPlacementInline(admin.TabularInline):
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(SimpleHistoryAdmin):
     """Countries come from reference data; curators may add aliases only."""
 
     list_display = (
@@ -168,7 +169,7 @@ class CountryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(SimpleHistoryAdmin):
     list_display = ("name", "slug", "parent", "position")
     list_filter = (("parent", admin.RelatedOnlyFieldListFilter),)
     search_fields = ("name", "slug", "description")
@@ -204,7 +205,7 @@ class PublisherForm(forms.ModelForm):
 
 
 @admin.register(Publisher)
-class PublisherAdmin(admin.ModelAdmin):
+class PublisherAdmin(SimpleHistoryAdmin):
     form = PublisherForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("name", "kind", "url", "entry_count")
@@ -220,7 +221,7 @@ class PublisherAdmin(admin.ModelAdmin):
 
 
 @admin.register(Series)
-class SeriesAdmin(admin.ModelAdmin):
+class SeriesAdmin(SimpleHistoryAdmin):
     list_display = ("name", "slug", "publisher_name")
     search_fields = ("name", "slug", "publisher_name")
     prepopulated_fields = {"slug": ("name",)}
@@ -307,7 +308,9 @@ class SnapshotFilter(admin.SimpleListFilter):
         return queryset
 
 
-@admin.action(description="Check the links now (up to 20 entries)")
+@admin.action(
+    description="Check the links now (up to 20 entries)", permissions=["change"]
+)
 def check_now(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Any]) -> None:
     from lantern.linkcheck.services import check_entry
 
@@ -330,11 +333,13 @@ def _queue(kind: str, description: str) -> Any:
         )
 
     action.__name__ = f"queue_{kind}"
-    return admin.action(description=f"Queue: {description}")(action)
+    return admin.action(description=f"Queue: {description}", permissions=["change"])(
+        action
+    )
 
 
 @admin.register(Entry)
-class EntryAdmin(admin.ModelAdmin):
+class EntryAdmin(SimpleHistoryAdmin):
     form = EntryForm
     change_list_template = "admin/capture/entry_change_list.html"  # "Add from URL"
     actions = (
@@ -441,9 +446,17 @@ class EntryAdmin(admin.ModelAdmin):
         ),
     )
     raw_id_fields = ("added_by",)
+    # The history page shows the countries and topics each version had.
+    history_list_display = ("links",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Entry]:
         return super().get_queryset(request).annotate(n_accesses=Count("accesses"))
+
+    def links(self, record: Any) -> str:
+        """An entry's countries and topics as one version of its history had them."""
+        countries = ", ".join(record.countries) or "—"
+        topics = ", ".join(record.topics) or "—"
+        return f"countries: {countries} · topics: {topics}"
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Entry], search_term: str
@@ -520,7 +533,7 @@ class EntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Access)
-class AccessAdmin(admin.ModelAdmin):
+class AccessAdmin(SimpleHistoryAdmin):
     list_display = ("entry", "accessed_on", "raw", "origin", "outcome", "http_status")
     list_filter = ("origin", "outcome")
     search_fields = ("raw", "url", "final_url", "entry__title")
@@ -533,7 +546,7 @@ class AccessAdmin(admin.ModelAdmin):
 
 
 @admin.register(CountryProfile)
-class CountryProfileAdmin(admin.ModelAdmin):
+class CountryProfileAdmin(SimpleHistoryAdmin):
     list_display = (
         "country", "official_name", "background_year", "tip_report_year", "tip_tier",
         "updated_at",
@@ -579,7 +592,7 @@ class HelplineForm(forms.ModelForm):
 
 
 @admin.register(Helpline)
-class HelplineAdmin(admin.ModelAdmin):
+class HelplineAdmin(SimpleHistoryAdmin):
     form = HelplineForm
     list_display = (
         "country", "organisation", "number_raw", "e164", "is_valid", "is_short_code",
@@ -602,7 +615,7 @@ class HelplineAdmin(admin.ModelAdmin):
 
 
 @admin.register(TierPlacement)
-class TierPlacementAdmin(admin.ModelAdmin):
+class TierPlacementAdmin(SimpleHistoryAdmin):
     list_display = ("country", "report_year", "tier", "source")
     list_filter = ("tier", "source", "report_year")
     search_fields = ("country__name", "country__code")
@@ -611,7 +624,7 @@ class TierPlacementAdmin(admin.ModelAdmin):
 
 
 @admin.register(TipSummary)
-class TipSummaryAdmin(admin.ModelAdmin):
+class TipSummaryAdmin(SimpleHistoryAdmin):
     list_display = ("country", "report_year", "tier", "tier_line")
     list_filter = ("tier", "report_year")
     search_fields = ("country__name", "tier_line")

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from lantern.core.ratelimit import rate_limited
 from lantern.search.facets import SORTS, Filters
 from lantern.search.query import parse
 from lantern.search.services import QueryError, SearchPage, run_search
@@ -37,8 +38,10 @@ def _href(text: str, filters: Filters, sort: str, page: int = 1) -> str:
     return f"{base}?{urlencode(params)}" if params else base
 
 
+@rate_limited("search", "LANTERN_SEARCH_RATE")
 def search(request: HttpRequest) -> HttpResponse:
-    """Search results with facets, or the empty search form."""
+    """Search results with facets, or the empty search form (at most
+    LANTERN_SEARCH_RATE per client address; beyond it 429 with Retry-After)."""
     text = request.GET.get("q", "")[:1000].strip()
     filters = Filters.from_params(dict(request.GET.lists()))
     sort = request.GET.get("sort", "relevance")

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from lantern.teaching.models import (
     DebateProposition,
@@ -18,7 +19,7 @@ from lantern.teaching.models import (
 
 
 @admin.register(ResourceLink)
-class ResourceLinkAdmin(admin.ModelAdmin):
+class ResourceLinkAdmin(SimpleHistoryAdmin):
     list_display = ("title", "menu", "url", "position")
     list_filter = ("menu",)
     search_fields = ("title", "url", "description", "menu")
@@ -27,7 +28,7 @@ class ResourceLinkAdmin(admin.ModelAdmin):
 
 
 @admin.register(DebateProposition)
-class DebatePropositionAdmin(admin.ModelAdmin):
+class DebatePropositionAdmin(SimpleHistoryAdmin):
     list_display = ("number", "text")
     list_display_links = ("text",)
     search_fields = ("text",)
@@ -35,7 +36,7 @@ class DebatePropositionAdmin(admin.ModelAdmin):
 
 
 @admin.register(LessonPlan)
-class LessonPlanAdmin(admin.ModelAdmin):
+class LessonPlanAdmin(SimpleHistoryAdmin):
     list_display = ("title", "unit_topic", "grade_level")
     search_fields = ("title", "unit_topic", "grade_level")
     raw_id_fields = ("source_page",)
@@ -65,7 +66,7 @@ class GuidanceForm(forms.ModelForm):
 
 
 @admin.register(Guidance)
-class GuidanceAdmin(admin.ModelAdmin):
+class GuidanceAdmin(SimpleHistoryAdmin):
     form = GuidanceForm
     list_display = ("__str__", "audience", "heading")
     list_filter = ("audience",)

@@ -72,6 +72,18 @@ class LegendItem:
     text: str = ""  # what the chart writes in a cell of this colour, if anything
     text_colour: str = INK
 
+    @property
+    def swatch_class(self) -> str:
+        """The stylesheet's classes for this swatch's colours (`swatch--bg-1f6aa5
+        swatch--fg-ffffff`): classes, not a style attribute, so the page needs no
+        inline styles under its Content-Security-Policy."""
+        return f"swatch--bg-{colour_key(self.colour)} swatch--fg-{colour_key(self.text_colour)}"
+
+
+def colour_key(colour: str) -> str:
+    """A `#RRGGBB` colour as the key of its stylesheet class (`1f6aa5`)."""
+    return colour.lstrip("#").lower()
+
 
 @dataclass(frozen=True)
 class Chart:

@@ -16,7 +16,5 @@ def site(request: HttpRequest) -> dict[str, Any]:
         # template leaves out what needs a live server (forms that post, sign-in).
         "static_site": getattr(request, "lantern_static", False),
         # Where "Quick exit" on help-line blocks leads: a neutral page.
-        "quick_exit_url": getattr(
-            settings, "LANTERN_QUICK_EXIT_URL", "https://www.bbc.com/weather"
-        ),
+        "quick_exit_url": settings.LANTERN_QUICK_EXIT_URL,
     }

@@ -17,12 +17,19 @@ from django.utils.safestring import SafeString, mark_safe
 from lxml import etree
 
 # Bump when the post-processing below changes, so cached SVG is rendered again.
-RENDER_VERSION = "3"
+RENDER_VERSION = "4"
 CACHE_SECONDS = 60 * 60 * 24 * 30
 CACHE_PREFIX = "lantern:chart:"
 # Charts with text shrink to three quarters of their size on narrow screens (12px
 # labels stay 9px), then scroll sideways.
 MIN_SCALE = 0.75
+
+# The narrowest a chart may shrink to is set by a class of the stylesheet
+# (`chart__svg--min-360`), not a style attribute, so pages need no inline styles under
+# their Content-Security-Policy: widths rounded to MIN_WIDTH_STEP pixels, from
+# MIN_WIDTHS[0] to MIN_WIDTHS[-1] (lantern.css has one rule for each).
+MIN_WIDTH_STEP = 20
+MIN_WIDTHS = range(100, 1201, MIN_WIDTH_STEP)
 
 # Wide, screen-legible faces with near-identical metrics (Verdana on Windows and
 # macOS, DejaVu Sans on Linux): text measured on the server fits the reader's font.
@@ -160,6 +167,13 @@ def _links_and_scripts(root: etree._Element) -> None:
         parent.remove(el)
 
 
+def min_width_class(pixels: float) -> str:
+    """The stylesheet class that keeps a chart at least about `pixels` wide."""
+    step = round(pixels / MIN_WIDTH_STEP) * MIN_WIDTH_STEP
+    step = min(max(step, MIN_WIDTHS[0]), MIN_WIDTHS[-1])
+    return f"chart__svg--min-{step}"
+
+
 def accessible_svg(
     raw: str,
     *,
@@ -168,7 +182,8 @@ def accessible_svg(
     description: str,
     min_scale: float = MIN_SCALE,
 ) -> str:
-    """Vega's SVG made into one accessible image: `role="img"` named by its own
+    """Vega's SVG made into one accessible image: `role="img"` (or
+    "graphics-document" when its marks link somewhere) named by its own
     `<title>` and `<desc>`; the marks' own descriptions kept only as hover tooltips;
     ids prefixed with `chart_id` so several charts can share a page; coordinates cut
     to one decimal (maps shrink by a third); links kept only to site paths, nothing
@@ -209,14 +224,21 @@ def accessible_svg(
                 el.set(attr, f"#{chart_id}-{value[1:]}")
 
     title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
-    root.set("role", "img")
+    # An image's content is presentational, so it may hold no links: a chart whose
+    # marks link to pages is a graphics document instead (its links stay out of the
+    # tab order; the table beside it has the same ones).
+    linked = any(
+        isinstance(el.tag, str) and etree.QName(el).localname == "a"
+        for el in root.iter()
+    )
+    root.set("role", "graphics-document" if linked else "img")
     root.set("aria-labelledby", f"{title_id} {desc_id}")
     root.set("focusable", "false")
     root.set("class", "chart__svg")
     root.set("id", chart_id + "-svg")
     width = float(root.get("width", "0") or 0)
     if min_scale and width:
-        root.set("style", f"min-width: {round(width * min_scale)}px")
+        root.set("class", f"chart__svg {min_width_class(width * min_scale)}")
     title_el = etree.Element(f"{{{SVG_NS}}}title", id=title_id)
     title_el.text = title
     desc_el = etree.Element(f"{{{SVG_NS}}}desc", id=desc_id)

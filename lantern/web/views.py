@@ -1,5 +1,5 @@
 """The public site: server-rendered pages, readable without JavaScript; and the
-curators' link dashboard (staff only).
+curators' link dashboard (curators only).
 
 Views are adapters: they read through QuerySet methods, `lantern.web.pages` and
 `lantern.web.curation`, and render. They never write.
@@ -354,12 +354,17 @@ def about(request: HttpRequest) -> HttpResponse:
 # ------------------------------------------------------------------------ curators
 
 
-def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+# What makes someone a curator (the Curators and Editors groups have it; see
+# lantern.accounts.roles): the curators' pages need it, not just an admin account.
+CURATOR_PERMISSION = "library.change_entry"
+
+
+def curator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Curators only: anonymous users are sent to sign in, other users get 403."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_staff:
+        if not (request.user.is_staff and request.user.has_perm(CURATOR_PERMISSION)):
             raise PermissionDenied("Curators only.")
         return view(request, *args, **kwargs)
 
@@ -370,7 +375,7 @@ CHANGES_SHOWN = 50
 CURATE_PAGE_SIZE = 50
 
 
-@staff_required
+@curator_required
 def curate_links(request: HttpRequest) -> HttpResponse:
     """Link health per country, and what changed lately."""
     return render(
@@ -384,7 +389,7 @@ def curate_links(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required
+@curator_required
 def curate_entries(request: HttpRequest) -> HttpResponse:
     """The entries behind one dashboard cell, a page at a time."""
     cell = curation.CELLS_BY_KEY.get(request.GET.get("cell", ""))
@@ -426,4 +431,4 @@ def curate_entries(request: HttpRequest) -> HttpResponse:
     )
 
 
-link_changes_feed = staff_required(LinkChangesFeed())
+link_changes_feed = curator_required(LinkChangesFeed())

@@ -65,3 +65,17 @@ def test_unknown_snapshots_are_not_found(client):
 def test_replay_is_read_only(client, web: FakeWeb):
     snapshot = capture_entry(EntryFactory(url=web.url("/gold")))
     assert client.post(snapshot.get_absolute_url()).status_code == 405
+
+
+def test_replay_page_has_the_site_policy_and_the_copy_keeps_its_own(
+    client, web: FakeWeb
+):
+    snapshot = add_from_url(web.url("/gold-gz")).snapshot
+    banner = client.get(snapshot.get_absolute_url())
+    policy = banner["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "<style" not in banner.content.decode()
+    raw = client.get(reverse("capture:snapshot-raw", args=[snapshot.pk]))
+    # The site's policy never replaces the copy's stricter one.
+    assert raw["Content-Security-Policy"] == "sandbox"
+    assert raw["X-Frame-Options"] == "SAMEORIGIN"

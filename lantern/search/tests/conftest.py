@@ -30,6 +30,9 @@ def _backends() -> list[str]:
 @pytest.fixture(autouse=True)
 def _own_index(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     settings.LANTERN_SEARCH_DIR = str(tmp_path / "search")
+    # These tests search far faster than a reader; the limit has tests of its own
+    # (lantern/core/tests/test_rate_limit.py).
+    settings.LANTERN_SEARCH_RATE = ""
 
 
 @pytest.fixture(params=_backends())

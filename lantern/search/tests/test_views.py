@@ -112,6 +112,41 @@ def test_a_script_in_an_excerpt_is_shown_as_text(client, library):
     assert doc.xpath("//p[@class='search-hit__snippet']/mark/text()") == ["bondage"]
 
 
+PAYLOADS = [
+    "<img src=x onerror=alert(1)>",
+    "<svg onload=alert(2)>",
+    '<a href="javascript:alert(3)">click</a>',
+    "&lt;script&gt;alert(4)&lt;/script&gt;",
+    "<scr<script>ipt>alert(5)</script>",
+    '<iframe src="javascript:alert(6)"></iframe>',
+]
+
+
+def test_markup_in_titles_and_excerpts_is_inert_in_results(
+    client, backend, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for n, payload in enumerate(PAYLOADS):
+            EntryFactory(
+                title=f"Quarry bondage report {n} {payload}",
+                excerpt=[f"Quarry workers {payload} escaped quarry bondage."],
+            )
+    response = client.get(URL, {"q": "quarry"})
+    assert response.status_code == 200
+    doc = lxml.html.fromstring(response.content.decode())
+    hits = doc.xpath("//article")
+    assert len(hits) == len(PAYLOADS)
+    for hit in hits:
+        for part in hit.xpath(".//h3/a | .//p[@class='search-hit__snippet']"):
+            # Only the highlight's <mark> is markup; the payloads are text.
+            assert {el.tag for el in part.iterdescendants()} <= {"mark"}
+            for el in part.iter():
+                assert not [a for a in el.attrib if a.startswith("on")]
+    (main,) = doc.xpath("//main")
+    assert not main.xpath(".//img | .//svg | .//iframe | .//script")
+    assert not main.xpath(".//@*[starts-with(normalize-space(.), 'javascript:')]")
+
+
 def test_a_query_echoed_back_is_escaped(client, library):
     response = client.get(URL, {"q": '<b onmouseover="x">cocoa</b>'})
     assert response.status_code == 200

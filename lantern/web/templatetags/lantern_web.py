@@ -77,3 +77,13 @@ def source_text(entry: Entry) -> str:
         parts.append(entry.publisher.name)
     parts += [entry.place, entry.published_raw]
     return ", ".join(p for p in parts if p)
+
+
+@register.filter
+def content_note(entry: Entry) -> str:
+    """What the entry's excerpt describes that a reader may want warning of
+    ("sexual violence and physical violence"), or ""."""
+    from lantern.core.text import paragraphs
+    from lantern.library.content_notes import content_notes, note_text
+
+    return note_text(content_notes(paragraphs(entry.excerpt)))

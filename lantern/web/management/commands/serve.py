@@ -63,7 +63,9 @@ def run_gunicorn(bind: str, *, workers: int) -> None:
         def load_config(self) -> None:
             self.cfg.set("bind", bind)
             self.cfg.set("workers", max(1, workers))
-            self.cfg.set("accesslog", "-")
+            # Lantern logs each request itself when LANTERN_LOG_REQUESTS is on (JSON
+            # logs); gunicorn's plain access line would say it twice.
+            self.cfg.set("accesslog", None if settings.LANTERN_LOG_REQUESTS else "-")
             self.cfg.set("errorlog", "-")
             self.cfg.set("loglevel", "warning")
             self.cfg.set("timeout", 60)
