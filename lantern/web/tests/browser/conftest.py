@@ -5,7 +5,8 @@ The site gets a database of its own: a SQLite file in a temporary data directory
 when the tests run on PostgreSQL (`DATABASE_URL`), a database named after the test
 database with `_browser` added, made afresh and dropped at the end. It holds the demo
 library, the original Peru page imported with script payloads written into it, and a
-curator's account.
+curator's account. The fixtures live as long as this package's tests: Playwright's
+event loop must be gone before tests that run their own (`asyncio.run`).
 """
 
 from __future__ import annotations
@@ -145,13 +146,13 @@ def _wait_until_up(url: str, server: subprocess.Popen[str], log: Path) -> None:
     raise RuntimeError(f"lantern serve did not answer in time:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def web() -> Iterator[FakeWeb]:
     with FakeWeb(dict(PAGES)) as fake:
         yield fake
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def site(tmp_path_factory: pytest.TempPathFactory, web: FakeWeb) -> Iterator[Site]:
     data_dir = tmp_path_factory.mktemp("browser-site")
     env = {
@@ -204,7 +205,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, web: FakeWeb) -> Iterator[Sit
             next(databases, None)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
