@@ -57,6 +57,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from hardware import hardware  # noqa: E402
 
 from lantern.core.fakeweb import (  # noqa: E402
     FakeWeb,
@@ -755,21 +758,10 @@ def forced_requests(links: list[Link]) -> tuple[int, int]:
 
 
 def machine() -> str:
-    model = ""
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    memory = ""
-    with contextlib.suppress(OSError, ValueError):
-        kib = int(Path("/proc/meminfo").read_text().split()[1])
-        memory = f", {kib / 1024**2:.0f} GiB RAM"
     from importlib.metadata import version
 
     return (
-        f"{model or platform.processor()}, {os.cpu_count()} cores{memory}; "
-        f"{platform.system()} {platform.release()}; Python {platform.python_version()}, "
+        f"{hardware()}; Python {platform.python_version()}, "
         f"Django {version('django')}, httpx {version('httpx')}, "
         f"LinkChecker {version('linkchecker')}"
     )

@@ -69,6 +69,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from hardware import hardware  # noqa: E402
+
 from lantern.core.fakeweb import FakeWeb, Request, Response  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -744,21 +746,10 @@ def rows_of(run: Run) -> Iterator[tuple[str, list[list[Any]]]]:
 
 
 def machine(databases: list[str]) -> str:
-    model = ""
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    memory = ""
-    with contextlib.suppress(OSError, ValueError):
-        kib = int(Path("/proc/meminfo").read_text().split()[1])
-        memory = f", {kib / 1024**2:.0f} GiB RAM"
     from importlib.metadata import version
 
     return (
-        f"{model or platform.processor()}, {os.cpu_count()} CPUs{memory}; "
-        f"{platform.system()} {platform.release()}; Python "
+        f"{hardware()}; Python "
         f"{platform.python_version()}, Django {version('django')}, gunicorn "
         f"{version('gunicorn')}, WhiteNoise {version('whitenoise')}, httpx "
         f"{version('httpx')}" + "".join(f", {d}" for d in databases)
