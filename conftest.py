@@ -25,9 +25,13 @@ def shared_dir() -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _isolated(tmp_path_factory: pytest.TempPathFactory, settings) -> None:  # type: ignore[no-untyped-def]
-    """Keep files a test writes out of the user's data directory, and let the
-    fetcher reach the test servers on 127.0.0.1 (tests of the guard turn it off)."""
+def _isolated(tmp_path_factory: pytest.TempPathFactory, settings):  # type: ignore[no-untyped-def]
+    """Keep files a test writes out of the user's data directory, let the
+    fetcher reach the test servers on 127.0.0.1 (tests of the guard turn it off),
+    and start every test in English: a request in another language leaves that
+    language active in the thread, which would leak into the next test."""
+    from django.utils import translation
+
     base = tmp_path_factory.getbasetemp()
     settings.DATA_DIR = base / "data"
     settings.MEDIA_ROOT = base / "media"
@@ -39,3 +43,46 @@ def _isolated(tmp_path_factory: pytest.TempPathFactory, settings) -> None:  # ty
         },
     }
     settings.LANTERN_ALLOW_PRIVATE_NETWORKS = True
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    return item.get_closest_marker("django_db") is not None or bool(
+        {"db", "transactional_db", "live_server"}
+        & set(getattr(item, "fixturenames", ()))
+    )
+
+
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (
+        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    ):
+        return True
+    return bool(
+        {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):  # type: ignore[no-untyped-def]
+    """A transactional test ends by emptying every table, reference facts and the
+    roles' groups included, which migrations put there for everyone else. When the
+    next test in this process expects them, put them back (committed) first: the
+    tests then pass in any order, as they must when split across workers."""
+    result = yield
+    if (
+        nextitem is not None
+        and _is_transactional(item)
+        and _uses_database(nextitem)
+        and not _is_transactional(nextitem)
+    ):
+        from pytest_django.plugin import blocking_manager_key
+
+        from lantern.core.tests.database import restore_reference_state
+
+        with item.config.stash[blocking_manager_key].unblock():
+            restore_reference_state()
+    return result

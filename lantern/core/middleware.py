@@ -1,6 +1,6 @@
 """Small middleware of Lantern's own: the security headers Django has no setting for,
-and an optional log line per request. Touches nothing but the response headers and
-the log."""
+an optional log line per request, and the interface language. Touches nothing but
+the response headers, the active language and the log."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
+from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.utils.cache import patch_vary_headers
 
 request_log = logging.getLogger("lantern.requests")
 
@@ -60,4 +62,19 @@ class RequestLogMiddleware:
                 "duration_ms": duration_ms,
             },
         )
+        return response
+
+
+class LocaleMiddleware(DjangoLocaleMiddleware):
+    """Django's choice of interface language (the switcher's cookie, then the
+    browser's Accept-Language). Pages (HTML) also get `Vary: Cookie`, so a shared
+    cache never serves a page in the language another reader chose; feeds, the API
+    and files are never translated, so their caching is left alone."""
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        response = super().process_response(request, response)
+        if response.get("Content-Type", "").startswith("text/html"):
+            patch_vary_headers(response, ("Cookie",))
         return response

@@ -21,6 +21,11 @@ from django.utils.safestring import SafeString
 from django.utils.text import smart_split, unescape_string_literal
 from simple_history.admin import SimpleHistoryAdmin
 
+from lantern.core.admin_a11y import (
+    LabelledTabularInline,
+    NamedDateTimeMixin,
+    value_filter,
+)
 from lantern.library.models import (
     Access,
     Country,
@@ -91,7 +96,7 @@ class HasUnparsedFilter(admin.SimpleListFilter):
 # ---------------------------------------------------------------------- reference data
 
 
-class HelplineInline(admin.TabularInline):
+class HelplineInline(LabelledTabularInline):
     model = Helpline
     fk_name = "country"
     extra = 0
@@ -105,7 +110,7 @@ class HelplineInline(admin.TabularInline):
         return False
 
 
-class TierPlacementInline(admin.TabularInline):
+class TierPlacementInline(LabelledTabularInline):
     model = TierPlacement
     extra = 0
     fields = ("report_year", "tier", "source")
@@ -128,7 +133,7 @@ class CountryAdmin(SimpleHistoryAdmin):
         "calling_code",
         "entry_count",
     )
-    list_filter = ("region", "sub_region")
+    list_filter = (value_filter("region"), value_filter("sub_region"))
     search_fields = ("code", "alpha3", "name", "official_name")
     ordering = ("name",)
     readonly_fields = (
@@ -230,7 +235,7 @@ class SeriesAdmin(SimpleHistoryAdmin):
 # ------------------------------------------------------------------------------ entries
 
 
-class AccessInline(admin.TabularInline):
+class AccessInline(LabelledTabularInline):
     model = Access
     extra = 0
     fields = (
@@ -277,7 +282,7 @@ class LinkStatusFilter(admin.SimpleListFilter):
     title = "link status"
     parameter_name = "link"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
         return [("never", "Never checked"), *Access.Outcome.choices]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
@@ -533,7 +538,7 @@ class EntryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Access)
-class AccessAdmin(SimpleHistoryAdmin):
+class AccessAdmin(NamedDateTimeMixin, SimpleHistoryAdmin):
     list_display = ("entry", "accessed_on", "raw", "origin", "outcome", "http_status")
     list_filter = ("origin", "outcome")
     search_fields = ("raw", "url", "final_url", "entry__title")

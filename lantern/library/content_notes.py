@@ -15,12 +15,16 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 from lantern.core.text import fold
 
 
 @dataclass(frozen=True)
 class Theme:
-    note: str  # how the note names it, after "describes"
+    note: str  # how the note names it, after "describes" (English; note_text
+    # translates it)
     cues: tuple[str, ...]  # folded words and phrases; "*" ends a stem
 
     @property
@@ -34,7 +38,7 @@ class Theme:
 
 THEMES: tuple[Theme, ...] = (
     Theme(
-        "sexual violence",
+        gettext_noop("sexual violence"),
         (
             "rape", "rapes", "raped", "raping", "rapist*", "sexual abuse",
             "sexually abused", "sexual assault*", "sexually assaulted",
@@ -45,7 +49,7 @@ THEMES: tuple[Theme, ...] = (
         ),
     ),
     Theme(
-        "physical violence",
+        gettext_noop("physical violence"),
         (
             "beaten", "beating", "beatings", "tortur*", "killed", "murder*",
             "branded", "burned", "burnt", "whipped", "stabbed", "shot dead",
@@ -53,7 +57,7 @@ THEMES: tuple[Theme, ...] = (
         ),
     ),
     Theme(
-        "harm to children",
+        gettext_noop("harm to children"),
         (
             "child abuse", "abused children", "children were abused",
             "child soldier*", "child victims", "child sex",
@@ -61,8 +65,8 @@ THEMES: tuple[Theme, ...] = (
             "boys forced", "underage girls",
         ),
     ),
-    Theme("suicide", ("suicide*", "killed herself", "killed himself", "took her own life", "took his own life")),
-    Theme("organ removal", ("organ removal", "organ trafficking", "organs removed", "organ harvesting", "kidney removed", "sold a kidney", "sell a kidney", "sell their kidneys")),
+    Theme(gettext_noop("suicide"), ("suicide*", "killed herself", "killed himself", "took her own life", "took his own life")),
+    Theme(gettext_noop("organ removal"), ("organ removal", "organ trafficking", "organs removed", "organ harvesting", "kidney removed", "sold a kidney", "sell a kidney", "sell their kidneys")),
 )  # fmt: skip
 
 
@@ -75,7 +79,15 @@ def content_notes(texts: Iterable[str]) -> list[str]:
 
 
 def note_text(notes: list[str]) -> str:
-    """ "sexual violence, physical violence and harm to children"."""
-    if len(notes) < 2:
-        return "".join(notes)
-    return ", ".join(notes[:-1]) + " and " + notes[-1]
+    """ "sexual violence, physical violence and harm to children", in the
+    interface language."""
+    words = [_(note) for note in notes if note]
+    if len(words) < 2:
+        return "".join(words)
+    # Translators: the last two of a list of content notes ("sexual violence,
+    # physical violence and harm to children"); %(first)s may itself be a list
+    # joined by ", ".
+    return _("%(first)s and %(last)s") % {
+        "first": ", ".join(words[:-1]),
+        "last": words[-1],
+    }

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Case, Count, F, Q, Value, When
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -137,12 +138,12 @@ class Publisher(models.Model):
     """Who published an entry: an agency, organisation, outlet or press."""
 
     class Kind(models.TextChoices):
-        GOVERNMENT = "government", "Government"
-        INTERGOVERNMENTAL = "intergovernmental", "Intergovernmental"
-        NGO = "ngo", "NGO"
-        NEWS = "news", "News"
-        ACADEMIC = "academic", "Academic"
-        OTHER = "other", "Other"
+        GOVERNMENT = "government", _("Government")
+        INTERGOVERNMENTAL = "intergovernmental", _("Intergovernmental")
+        NGO = "ngo", _("NGO")
+        NEWS = "news", _("News")
+        ACADEMIC = "academic", _("Academic")
+        OTHER = "other", _("Other")
 
     name = models.CharField(max_length=300)
     name_key = models.CharField(
@@ -251,21 +252,21 @@ class Entry(models.Model):
     """One published source (report, article, book …) in the library."""
 
     class Format(models.TextChoices):
-        WEB = "web", "Web page"
+        WEB = "web", _("Web page")
         PDF = "pdf", "PDF"
         DOC = "doc", "DOC"
-        BOOK = "book", "Book"
-        VIDEO = "video", "Video"
-        AUDIO = "audio", "Audio"
-        OTHER = "other", "Other"
+        BOOK = "book", _("Book")
+        VIDEO = "video", _("Video")
+        AUDIO = "audio", _("Audio")
+        OTHER = "other", _("Other")
 
     class Section(models.TextChoices):
-        CURRENT = "current", "Current"
-        ARCHIVE = "archive", "Archive"
+        CURRENT = "current", _("Current")
+        ARCHIVE = "archive", _("Archive")
 
     class Collection(models.TextChoices):
-        TRAFFICKING = "trafficking", "Human trafficking"
-        STREET_CHILDREN = "street-children", "Street children"
+        TRAFFICKING = "trafficking", _("Human trafficking")
+        STREET_CHILDREN = "street-children", _("Street children")
 
     class Origin(models.TextChoices):
         IMPORT = "import", "Imported page"
@@ -485,16 +486,16 @@ class Access(models.Model):
         CHECKER = "checker", "Link checker"
 
     class Outcome(models.TextChoices):
-        ALIVE = "alive", "Alive"
-        MOVED = "moved", "Moved"
-        DEAD = "dead", "Dead"
-        SOFT_DEAD = "soft-dead", "Soft-dead"
-        DRIFTED = "drifted", "Drifted"
-        BLOCKED = "blocked", "Blocked"
-        SERVER_ERROR = "server-error", "Server error"
-        TIMEOUT = "timeout", "Timeout"
-        NETWORK_ERROR = "network-error", "Network error"
-        REDIRECT_LOOP = "redirect-loop", "Redirect loop"
+        ALIVE = "alive", _("Alive")
+        MOVED = "moved", _("Moved")
+        DEAD = "dead", _("Dead")
+        SOFT_DEAD = "soft-dead", _("Soft-dead")
+        DRIFTED = "drifted", _("Drifted")
+        BLOCKED = "blocked", _("Blocked")
+        SERVER_ERROR = "server-error", _("Server error")
+        TIMEOUT = "timeout", _("Timeout")
+        NETWORK_ERROR = "network-error", _("Network error")
+        REDIRECT_LOOP = "redirect-loop", _("Redirect loop")
 
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="accesses")
     position = models.PositiveSmallIntegerField(default=0)

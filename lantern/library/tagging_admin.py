@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from lantern.core.admin_a11y import LabelledTabularInline
 from lantern.library.tagging_models import TopicSuggestion
 from lantern.library.tagging_services import decide, record_topic_edits, tag_entries
 
@@ -60,7 +61,7 @@ class TopicSuggestionForm(forms.ModelForm):
         widgets = {"state": forms.RadioSelect}
 
 
-class TopicSuggestionInline(admin.TabularInline):
+class TopicSuggestionInline(LabelledTabularInline):
     """The entry's suggested topics, best first, with what the tagger found."""
 
     model = TopicSuggestion

@@ -14,6 +14,9 @@ CAP = 500
 # An entry id as written in a cookie or a shared address.
 _ID = re.compile(r"^[1-9][0-9]{0,17}$")
 
+# BadIds' reason for a part that is not an id (the views word their messages by it).
+NOT_AN_ID = "not an entry number"
+
 
 class BadIds(ValueError):
     """Text that is not a list of entry ids; `value` is the first bad part."""
@@ -28,7 +31,7 @@ def parse_id(text: str) -> int:
     """One entry id. Raises BadIds."""
     text = text.strip()
     if not _ID.match(text):
-        raise BadIds(text[:40], "not an entry number")
+        raise BadIds(text[:40], NOT_AN_ID)
     return int(text)
 
 

@@ -14,6 +14,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from lantern.cite.services import StyleFailed, UnknownStyle, csl_items
@@ -22,7 +24,16 @@ from lantern.library.models import Entry
 from lantern.readinglist import exports, lists
 from lantern.readinglist.cookie import held, store
 from lantern.readinglist.status import notes, say
-from lantern.web.cite_views import DEFAULT_STYLE, STYLE_LABELS, render_html
+from lantern.web.cite_views import (
+    DEFAULT_STYLE,
+    STYLE_LABELS,
+    render_html,
+    style_label,
+)
+
+# The export formats' labels as the list page shows them (exports.FORMATS names
+# them in English; the page translates them).
+EXPORT_LABELS = (gettext_noop("Plain text"), gettext_noop("Word (DOCX)"))
 
 
 class BadRequest(Exception):
@@ -48,8 +59,8 @@ def _entry_id(request: HttpRequest) -> int:
         return lists.parse_id(value)
     except lists.BadIds:
         raise BadRequest(
-            f"The form's “entry” field should be an entry number; it was "
-            f"“{value[:40]}”."
+            _("The form's “entry” field should be an entry number; it was “%(value)s”.")
+            % {"value": value[:40]}
         ) from None
 
 
@@ -57,9 +68,12 @@ def _style(request: HttpRequest) -> str:
     style = request.GET.get("style", "").strip().lower() or DEFAULT_STYLE
     if len(style) > 200 or not is_style(style):
         raise BadRequest(
-            f"Lantern does not know a citation style named “{style[:200]}” (the "
-            f"“style” parameter). Choose one of the list, or the file name of a "
-            f"CSL style such as ieee or nature."
+            _(
+                "Lantern does not know a citation style named “%(style)s” (the "
+                "“style” parameter). Choose one of the list, or the file name of a "
+                "CSL style such as ieee or nature."
+            )
+            % {"style": style[:200]}
         )
     return style
 
@@ -69,15 +83,23 @@ def _shared_ids(request: HttpRequest) -> list[int]:
     try:
         return lists.parse_ids(value)
     except lists.BadIds as error:
-        raise BadRequest(
-            f"The address’s “ids” parameter must be entry numbers separated by "
-            f"commas, at most {lists.CAP}; “{error.value}” is {error.reason}."
-        ) from None
+        if error.reason == lists.NOT_AN_ID:
+            message = _(
+                "The address’s “ids” parameter must be entry numbers separated by "
+                "commas, at most %(cap)s; “%(value)s” is not an entry number."
+            )
+        else:
+            message = _(
+                "The address’s “ids” parameter must be entry numbers separated by "
+                "commas, at most %(cap)s; “%(value)s” is more than a list holds "
+                "(%(cap)s)."
+            )
+        raise BadRequest(message % {"cap": lists.CAP, "value": error.value}) from None
 
 
 def _title(entry: Entry | None, pk: int) -> str:
     if entry is None:
-        return f"entry {pk}"
+        return _("entry %(number)s") % {"number": pk}
     return Truncator(entry.title).chars(80)
 
 
@@ -121,14 +143,23 @@ def add(request: HttpRequest) -> HttpResponse:
         say(
             request,
             pk,
-            f"Your reading list is full: it holds {lists.CAP} entries, the most it "
-            f"can. Remove some to add “{title}”.",
+            _(
+                "Your reading list is full: it holds %(cap)s entries, the most it "
+                "can. Remove some to add “%(title)s”."
+            )
+            % {"cap": lists.CAP, "title": title},
             warn=True,
         )
     elif change.outcome is lists.Outcome.ADDED:
-        say(request, pk, f"Added “{title}” to your reading list.")
+        say(
+            request, pk, _("Added “%(title)s” to your reading list.") % {"title": title}
+        )
     else:
-        say(request, pk, f"“{title}” is already on your reading list.")
+        say(
+            request,
+            pk,
+            _("“%(title)s” is already on your reading list.") % {"title": title},
+        )
     response = _back(request, pk, entry.get_absolute_url())
     return _changed(request, response, change.ids)
 
@@ -143,7 +174,12 @@ def remove(request: HttpRequest) -> HttpResponse:
     entry = Entry.objects.filter(pk=pk).only("id", "title").first()
     change = lists.remove(held(request).existing_ids(), pk)
     if change.outcome is lists.Outcome.REMOVED:
-        say(request, pk, f"Removed “{_title(entry, pk)}” from your reading list.")
+        say(
+            request,
+            pk,
+            _("Removed “%(title)s” from your reading list.")
+            % {"title": _title(entry, pk)},
+        )
     fallback = entry.get_absolute_url() if entry else reverse("readinglist:list")
     return _changed(request, _back(request, pk, fallback), change.ids)
 
@@ -156,8 +192,11 @@ def move(request: HttpRequest) -> HttpResponse:
         direction = request.POST.get("direction", "")
         if direction not in ("up", "down"):
             raise BadRequest(
-                f"The form's “direction” field should be “up” or “down”; it was "
-                f"“{direction[:40]}”."
+                _(
+                    "The form's “direction” field should be “up” or “down”; it "
+                    "was “%(value)s”."
+                )
+                % {"value": direction[:40]}
             )
     except BadRequest as error:
         return _bad_request(request, error.message)
@@ -165,11 +204,15 @@ def move(request: HttpRequest) -> HttpResponse:
     if change.outcome is lists.Outcome.MOVED:
         entry = Entry.objects.filter(pk=pk).only("id", "title").first()
         place = change.ids.index(pk) + 1
+        if direction == "up":
+            text = _("Moved “%(title)s” up to place %(place)s of %(count)s.")
+        else:
+            text = _("Moved “%(title)s” down to place %(place)s of %(count)s.")
         say(
             request,
             pk,
-            f"Moved “{_title(entry, pk)}” {direction} to place {place} of "
-            f"{len(change.ids)}.",
+            text
+            % {"title": _title(entry, pk), "place": place, "count": len(change.ids)},
         )
     return _changed(
         request, _back(request, pk, reverse("readinglist:list")), change.ids
@@ -181,7 +224,11 @@ def clear(request: HttpRequest) -> HttpResponse:
     """Empty the reader's list."""
     had = len(held(request).existing_ids())
     if had:
-        say(request, None, f"Your reading list is empty now ({had} removed).")
+        say(
+            request,
+            None,
+            _("Your reading list is empty now (%(count)s removed).") % {"count": had},
+        )
     response = HttpResponseRedirect(reverse("readinglist:list"))
     return _changed(request, response, [])
 
@@ -195,8 +242,11 @@ def use(request: HttpRequest) -> HttpResponse:
         mode = request.POST.get("mode", "")
         if mode not in ("replace", "merge"):
             raise BadRequest(
-                f"The form's “mode” field should be “replace” or “merge”; it was "
-                f"“{mode[:40]}”."
+                _(
+                    "The form's “mode” field should be “replace” or “merge”; it "
+                    "was “%(value)s”."
+                )
+                % {"value": mode[:40]}
             )
     except BadRequest as error:
         return _bad_request(request, error.message)
@@ -204,15 +254,28 @@ def use(request: HttpRequest) -> HttpResponse:
     shared = [pk for pk in shared if pk in found]
     if mode == "replace":
         ids = shared
-        say(request, None, f"Your reading list is now the shared list ({len(ids)}).")
+        say(
+            request,
+            None,
+            _("Your reading list is now the shared list (%(count)s).")
+            % {"count": len(ids)},
+        )
     else:
         own = held(request).existing_ids()
         ids, left_out = lists.merge(own, shared)
-        text = f"Added {len(ids) - len(own)} entries of the shared list to yours."
+        added = len(ids) - len(own)
+        text = ngettext(
+            "Added %(count)s entry of the shared list to yours.",
+            "Added %(count)s entries of the shared list to yours.",
+            added,
+        ) % {"count": added}
         if left_out:
-            text += (
-                f" {left_out} did not fit: a list holds at most {lists.CAP} entries."
-            )
+            # Two whole sentences, the second about the entries left out.
+            text += " " + ngettext(
+                "%(count)s did not fit: a list holds at most %(cap)s entries.",
+                "%(count)s did not fit: a list holds at most %(cap)s entries.",
+                left_out,
+            ) % {"count": left_out, "cap": lists.CAP}
         say(request, None, text, warn=bool(left_out))
     response = HttpResponseRedirect(reverse("readinglist:list"))
     return _changed(request, response, ids)
@@ -260,10 +323,10 @@ def _page(
         try:
             cited = render_html(csl_items(entries), style)
         except (StyleFailed, UnknownStyle):
-            style_error = (
-                f"Lantern's citation engine cannot render the style “{style}” (the "
-                f"“style” parameter); please choose another."
-            )
+            style_error = _(
+                "Lantern's citation engine cannot render the style “%(style)s” (the "
+                "“style” parameter); please choose another."
+            ) % {"style": style}
             style = DEFAULT_STYLE
             cited = render_html(csl_items(entries), style)
     base_query: list[tuple[str, str]] = (
@@ -276,7 +339,7 @@ def _page(
         href = reverse(export_name, args=[fmt])
         if query:
             href += "?" + urlencode(query).replace("%2C", ",")
-        export_links.append({"label": label, "href": href})
+        export_links.append({"label": _(label), "href": href})
     context = {
         "nav": "reading-list",
         "shared": shared,
@@ -286,10 +349,10 @@ def _page(
         "cap": lists.CAP,
         "cited": cited,
         "style": style,
-        "style_label": STYLE_LABELS.get(style, style),
+        "style_label": style_label(style),
         "style_error": style_error,
         "custom_style": "" if style in STYLE_LABELS else style,
-        "named_styles": list(STYLE_LABELS.items()),
+        "named_styles": [(key, style_label(key)) for key in STYLE_LABELS],
         "export_links": export_links,
         "ids_text": lists.format_ids(ids),
         "share_url": _share_url(request, [i.pk for i in items if i.entry]),
@@ -343,7 +406,11 @@ def _export(
                 items,
                 style=style,
                 style_label=STYLE_LABELS.get(style, style),
-                title="Shared reading list" if shared else "Reading list",
+                # The files stay in English; the HTML file's heading is translated
+                # (readinglist/export.html).
+                title=gettext_noop("Shared reading list")
+                if shared
+                else gettext_noop("Reading list"),
                 share_url=_share_url(request, [e.pk for e in entries]),
             )
         except BadRequest as error:
@@ -351,8 +418,11 @@ def _export(
         except (StyleFailed, UnknownStyle):
             return _bad_request(
                 request,
-                f"Lantern's citation engine cannot render the style “{style}” (the "
-                f"“style” parameter); please choose another.",
+                _(
+                    "Lantern's citation engine cannot render the style “%(style)s” "
+                    "(the “style” parameter); please choose another."
+                )
+                % {"style": style},
             )
         name = f"{name}-{style}"
         if fmt == "docx":

@@ -11,37 +11,46 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from django.utils import translation
+from django.utils.translation import gettext_noop
+
 # What an entry shows for a link never checked.
 UNCHECKED = "unchecked"
+UNCHECKED_LABEL = gettext_noop("Not yet checked")
+# Facets whose value labels are the interface's words (model choices), which the
+# search page translates; the others are names from the database.
+TRANSLATED_VALUES = frozenset({"kind", "format", "section", "status"})
 
 
 @dataclass(frozen=True)
 class Facet:
     key: str  # the URL parameter and the name backends use
+    # In English, as the API gives it; the search page translates it (gettext).
     label: str
     multi: bool = False  # an entry may have several values (countries, topics)
     numeric: bool = False
 
 
 FACETS: tuple[Facet, ...] = (
-    Facet("country", "Country", multi=True),
-    Facet("region", "Region", multi=True),
-    Facet("topic", "Topic", multi=True),
-    Facet("kind", "Publisher"),
-    Facet("format", "Format"),
-    Facet("section", "Section"),
-    Facet("decade", "Decade", numeric=True),
-    Facet("year", "Year", numeric=True),
-    Facet("status", "Link status"),
+    Facet("country", gettext_noop("Country"), multi=True),
+    Facet("region", gettext_noop("Region"), multi=True),
+    Facet("topic", gettext_noop("Topic"), multi=True),
+    Facet("kind", gettext_noop("Publisher")),
+    Facet("format", gettext_noop("Format")),
+    Facet("section", gettext_noop("Section")),
+    Facet("decade", gettext_noop("Decade"), numeric=True),
+    Facet("year", gettext_noop("Year"), numeric=True),
+    Facet("status", gettext_noop("Link status")),
 )
 FACET_KEYS = tuple(f.key for f in FACETS)
 BY_KEY = {f.key: f for f in FACETS}
 
+# Labels in English; the search page translates them (gettext).
 SORTS = {
-    "relevance": "Relevance",
-    "published": "Publication date",
-    "added": "Date added",
-    "verified": "Last verified",
+    "relevance": gettext_noop("Relevance"),
+    "published": gettext_noop("Publication date"),
+    "added": gettext_noop("Date added"),
+    "verified": gettext_noop("Last verified"),
 }
 MAX_FILTER_VALUES = 10
 SAFE_VALUE = re.compile(r"[\w][\w .'-]*")
@@ -124,20 +133,23 @@ def decade_counts(year_counts: Mapping[str, int]) -> dict[str, int]:
 
 def value_labels() -> dict[str, dict[str, str]]:
     """How facet values are shown: country names, topic names, choice labels.
-    Reads the database (countries, topics)."""
+    Reads the database (countries, topics). Choice labels are in English whatever
+    the interface language (the API gives them so); the search page translates
+    them."""
     from lantern.library.models import Access, Country, Entry, Publisher, Topic
 
-    labels: dict[str, dict[str, str]] = {
-        "country": dict(Country.objects.values_list("code", "name")),
-        "topic": dict(Topic.objects.values_list("slug", "name")),
-        "kind": {str(k): str(v) for k, v in Publisher.Kind.choices},
-        "format": {str(k): str(v) for k, v in Entry.Format.choices},
-        "section": {str(k): str(v) for k, v in Entry.Section.choices},
-        "status": {
-            **{str(k): str(v) for k, v in Access.Outcome.choices},
-            UNCHECKED: "Not yet checked",
-        },
-    }
+    with translation.override("en"):
+        labels: dict[str, dict[str, str]] = {
+            "country": dict(Country.objects.values_list("code", "name")),
+            "topic": dict(Topic.objects.values_list("slug", "name")),
+            "kind": {str(k): str(v) for k, v in Publisher.Kind.choices},
+            "format": {str(k): str(v) for k, v in Entry.Format.choices},
+            "section": {str(k): str(v) for k, v in Entry.Section.choices},
+            "status": {
+                **{str(k): str(v) for k, v in Access.Outcome.choices},
+                UNCHECKED: UNCHECKED_LABEL,
+            },
+        }
     labels["decade"] = {}
     return labels
 

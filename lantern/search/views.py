@@ -11,18 +11,32 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from lantern.core.ratelimit import rate_limited
-from lantern.search.facets import SORTS, Filters
+from lantern.search.facets import SORTS, TRANSLATED_VALUES, Filters
 from lantern.search.query import parse
 from lantern.search.services import QueryError, SearchPage, run_search
 from lantern.web.cite_views import SEARCH_CAP, cite_found
 
-NOTHING_TO_FIND = (
+NOTHING_TO_FIND = gettext_lazy(
     "There is no word to look for in that search: type a word, a phrase in "
     "quotes, or the beginning of a word followed by *."
 )
+
+
+def _value_label(key: str, value: str, label: str) -> str:
+    """A facet value's label in the interface language: choice labels (kept in
+    English for the API) translated, decades worded; names from the database as
+    they are."""
+    if key == "decade":
+        # Translators: a decade, e.g. "2010s".
+        return _("%(decade)ss") % {"decade": value}
+    if key in TRANSLATED_VALUES and label:
+        return _(label)
+    return label
 
 
 def _href(text: str, filters: Filters, sort: str, page: int = 1) -> str:
@@ -127,7 +141,7 @@ def _page_context(page: SearchPage) -> dict[str, Any]:
         {
             "key": key,
             "value": value,
-            "label": page.label(key, value),
+            "label": _value_label(key, value, page.label(key, value)),
             "remove": _href(text, filters.removing(key, value), sort),
         }
         for key, value in filters.items()
@@ -135,10 +149,10 @@ def _page_context(page: SearchPage) -> dict[str, Any]:
     facets = [
         {
             "key": group.key,
-            "label": group.label,
+            "label": _(group.label),
             "values": [
                 {
-                    "label": v.label,
+                    "label": _value_label(group.key, v.value, v.label),
                     "count": v.count,
                     "selected": v.selected,
                     "href": _href(
@@ -162,7 +176,7 @@ def _page_context(page: SearchPage) -> dict[str, Any]:
         "sort_links": [
             {
                 "key": key,
-                "label": label,
+                "label": _(label),
                 "href": _href(text, filters, key),
                 "current": key == shown_sort,
             }

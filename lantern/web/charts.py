@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from lantern.web.pages import NOT_LISTED_LABEL, TierCell
 from lantern.web.svg import (
@@ -112,14 +114,14 @@ TIER_COLOURS: dict[str, tuple[str, str]] = {
     "no-data": (PAPER, INK_MUTED),
 }
 
-TIER_LEGEND: tuple[tuple[str, str, str], ...] = (
-    ("tier1", "Tier 1", "1"),
-    ("tier2", "Tier 2", "2"),
-    ("tier2wl", "Tier 2 Watch List", "2WL"),
-    ("tier3", "Tier 3", "3"),
-    ("special", "Special case", "SC"),
+TIER_LEGEND: tuple[tuple[str, Any, str], ...] = (
+    ("tier1", gettext_lazy("Tier 1"), "1"),
+    ("tier2", gettext_lazy("Tier 2"), "2"),
+    ("tier2wl", gettext_lazy("Tier 2 Watch List"), "2WL"),
+    ("tier3", gettext_lazy("Tier 3"), "3"),
+    ("special", gettext_lazy("Special case"), "SC"),
     ("not-listed", NOT_LISTED_LABEL, "–"),
-    ("no-data", "no data", ""),
+    ("no-data", gettext_lazy("no data"), ""),
 )
 
 
@@ -130,7 +132,7 @@ def tier_key(cell: TierCell) -> str:
 
 def tier_legend() -> tuple[LegendItem, ...]:
     return tuple(
-        LegendItem(TIER_COLOURS[k][0], label, short, TIER_COLOURS[k][1])
+        LegendItem(TIER_COLOURS[k][0], str(label), short, TIER_COLOURS[k][1])
         for k, label, short in TIER_LEGEND
     )
 
@@ -151,7 +153,7 @@ def _year_axis(years: Sequence[int]) -> dict[str, Any]:
     return {
         "field": "year",
         "type": "ordinal",
-        "title": "Year of publication",
+        "title": _("Year of publication"),
         "sort": list(years),
         "axis": {
             "labelAngle": 0,
@@ -172,17 +174,37 @@ def entries_per_year(
     years = _year_range([counts])
     if not years:
         return None
-    values = [{"year": y, "entries": counts.get(y, 0)} for y in years]
+    values: list[dict[str, Any]] = [
+        {"year": y, "entries": counts.get(y, 0)} for y in years
+    ]
     total = sum(v["entries"] for v in values)
     peak = max(values, key=lambda v: (v["entries"], v["year"]))
-    title = f"Entries per year of publication: {subject}"
-    description = (
-        f"Bar chart: {plural(total, 'entry', 'entries')} about {subject} by year of "
-        f"publication, {years[0]}–{years[-1]}. Most in {peak['year']} "
-        f"({peak['entries']:,})."
-    )
+    title = _("Entries per year of publication: %(subject)s") % {"subject": subject}
+    description = ngettext(
+        "Bar chart: %(count)s entry about %(subject)s by year of publication, "
+        "%(first)s–%(last)s. Most in %(peak_year)s (%(peak)s).",
+        "Bar chart: %(count)s entries about %(subject)s by year of publication, "
+        "%(first)s–%(last)s. Most in %(peak_year)s (%(peak)s).",
+        total,
+    ) % {
+        "count": f"{total:,}",
+        "subject": subject,
+        "first": years[0],
+        "last": years[-1],
+        "peak_year": peak["year"],
+        "peak": f"{peak['entries']:,}",
+    }
     if undated:
-        description += f" {plural(undated, 'entry has', 'entries have')} no date and are not shown."
+        description += " " + ngettext(
+            "%(count)s entry has no date and is not shown.",
+            "%(count)s entries have no date and are not shown.",
+            undated,
+        ) % {"count": f"{undated:,}"}
+    # Each bar's tooltip ("2019: 3 entries").
+    for v in values:
+        v["label"] = ngettext(
+            "%(year)s: %(count)s entry", "%(year)s: %(count)s entries", v["entries"]
+        ) % {"year": v["year"], "count": v["entries"]}
     spec = {
         "width": max(240, min(720, 26 * len(years))),
         "height": 180,
@@ -193,22 +215,15 @@ def entries_per_year(
             "y": {
                 "field": "entries",
                 "type": "quantitative",
-                "title": "Entries",
+                "title": _("Entries"),
                 "axis": {"format": "d", "tickMinStep": 1},
             },
             "description": {"field": "label"},
         },
-        "transform": [
-            {
-                "calculate": "datum.year + ': ' + datum.entries + "
-                "(datum.entries == 1 ? ' entry' : ' entries')",
-                "as": "label",
-            }
-        ],
     }
     table = Table(
         caption=title,
-        columns=(Column("Year"), Column("Entries", numeric=True)),
+        columns=(Column(_("Year")), Column(_("Entries"), numeric=True)),
         rows=tuple((str(v["year"]), v["entries"]) for v in values),
     )
     svg = render_svg(spec, chart_id=chart_id, title=title, description=description)
@@ -220,24 +235,28 @@ def entries_per_year_compared(
 ) -> Chart | None:
     """Entries per year for several subjects as small multiples: one row of bars per
     subject on a shared year axis, each row named (no colour coding)."""
-    years = _year_range([c for _, c in series])
+    years = _year_range([c for _name, c in series])
     if not years:
         return None
-    names = [name for name, _ in series]
+    names = [name for name, _counts in series]
     values = [
         {"subject": name, "year": y, "entries": counts.get(y, 0)}
         for name, counts in series
         for y in years
     ]
     totals = {name: sum(counts.get(y, 0) for y in years) for name, counts in series}
-    title = "Entries per year of publication, side by side"
-    description = (
-        f"Bar charts, one row per subject, years {years[0]}–{years[-1]}: "
-        + "; ".join(
-            f"{name} {plural(totals[name], 'entry', 'entries')}" for name in names
-        )
-        + "."
-    )
+    title = _("Entries per year of publication, side by side")
+    description = _(
+        "Bar charts, one row per subject, years %(first)s–%(last)s: %(totals)s."
+    ) % {
+        "first": years[0],
+        "last": years[-1],
+        "totals": "; ".join(
+            ngettext("%(name)s %(count)s entry", "%(name)s %(count)s entries", n)
+            % {"name": name, "count": f"{n:,}"}
+            for name, n in ((name, totals[name]) for name in names)
+        ),
+    }
     spec = {
         "data": {"values": values},
         "transform": [
@@ -269,7 +288,7 @@ def entries_per_year_compared(
                 "y": {
                     "field": "entries",
                     "type": "quantitative",
-                    "title": "Entries",
+                    "title": _("Entries"),
                     "axis": {"format": "d", "tickMinStep": 1, "tickCount": 3},
                 },
                 "description": {"field": "label"},
@@ -280,9 +299,9 @@ def entries_per_year_compared(
     }
     table = Table(
         caption=title,
-        columns=(Column("Year"), *(Column(n, numeric=True) for n in names)),
+        columns=(Column(_("Year")), *(Column(n, numeric=True) for n in names)),
         rows=tuple(
-            (str(y), *(counts.get(y, 0) for _, counts in series)) for y in years
+            (str(y), *(counts.get(y, 0) for _name, counts in series)) for y in years
         ),
     )
     svg = render_svg(spec, chart_id=chart_id, title=title, description=description)
@@ -301,7 +320,8 @@ def tier_strip(
     if not rows or not rows[0][1]:
         return None
     years = [c.year for c in rows[0][1]]
-    names = [name for name, _ in rows]
+    names = [name for name, _cells in rows]
+    no_data = _("no data")
     values = []
     for name, cells in rows:
         for c in cells:
@@ -314,29 +334,45 @@ def tier_strip(
                     "fill": fill,
                     "ink": ink,
                     "short": c.short,
-                    "label": f"{name}, {c.year}: {c.label or 'no data'}",
+                    "label": f"{name}, {c.year}: {c.label or no_data}",
                 }
             )
-    title = f"TIP Report tier by report year, {years[0]}–{years[-1]}"
+    title = _("TIP Report tier by report year, %(first)s–%(last)s") % {
+        "first": years[0],
+        "last": years[-1],
+    }
     parts = []
     for name, cells in rows:
         placed = [c for c in cells if c.status == "placed"]
         listed = [c for c in cells if c.status != "no-data"]
         if not listed:
-            parts.append(f"{name}: no tier data")
+            parts.append(_("%(name)s: no tier data") % {"name": name})
             continue
-        text = f"{name}: {len(listed)} report years with data"
+        clauses = [
+            ngettext(
+                "%(name)s: %(count)s report year with data",
+                "%(name)s: %(count)s report years with data",
+                len(listed),
+            )
+            % {"name": name, "count": len(listed)}
+        ]
         if placed:
             last = placed[-1]
-            text += f"; last placed {last.label} ({last.year})"
+            clauses.append(
+                _("last placed %(tier)s (%(year)s)")
+                % {"tier": last.label, "year": last.year}
+            )
         if listed[-1].status == "not-listed":
-            text += f"; {NOT_LISTED_LABEL} in {listed[-1].year}"
-        parts.append(text)
-    description = (
+            clauses.append(
+                _("%(label)s in %(year)s")
+                % {"label": NOT_LISTED_LABEL, "year": listed[-1].year}
+            )
+        parts.append("; ".join(clauses))
+    description = _(
         "Strip of coloured cells, one row per country and one column per report "
         "year, each labelled with its tier (1, 2, 2WL, 3, SC; a dash: "
-        f"{NOT_LISTED_LABEL}; blank: no data). " + "; ".join(parts) + "."
-    )
+        "%(not_listed)s; blank: no data). %(rows)s."
+    ) % {"not_listed": NOT_LISTED_LABEL, "rows": "; ".join(parts)}
     spec = {
         "data": {"values": values},
         "width": {"step": 28},
@@ -389,9 +425,9 @@ def tier_strip(
     }
     table = Table(
         caption=title,
-        columns=(Column("Report year"), *(Column(n) for n in names)),
+        columns=(Column(_("Report year")), *(Column(n) for n in names)),
         rows=tuple(
-            (str(y), *(cells[i].label or "no data" for _, cells in rows))
+            (str(y), *(cells[i].label or no_data for _name, cells in rows))
             for i, y in enumerate(years)
         ),
     )

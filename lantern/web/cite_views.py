@@ -22,6 +22,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_safe
 
 from lantern.cite.csl import CslItem, entry_to_csl
@@ -37,13 +38,14 @@ from lantern.library.models import Country, Entry
 
 DEFAULT_STYLE = "apa"
 
-# The styles offered by name on the pages, in the order shown.
+# The styles offered by name on the pages, in the order shown. The labels stay in
+# English here (exported files use them); pages show them through `style_label`.
 STYLE_LABELS: dict[str, str] = {
-    "apa": "APA (7th edition)",
-    "mla": "MLA (9th edition)",
-    "chicago": "Chicago (17th edition, author-date)",
-    "chicago-notes": "Chicago (17th edition, notes and bibliography)",
-    "harvard": "Harvard (Cite Them Right)",
+    "apa": gettext_noop("APA (7th edition)"),
+    "mla": gettext_noop("MLA (9th edition)"),
+    "chicago": gettext_noop("Chicago (17th edition, author-date)"),
+    "chicago-notes": gettext_noop("Chicago (17th edition, notes and bibliography)"),
+    "harvard": gettext_noop("Harvard (Cite Them Right)"),
 }
 assert set(STYLE_LABELS) == set(STYLES)
 
@@ -78,6 +80,12 @@ class StyleBlock:
     citation_label: str  # "In text" or "Note"
 
 
+def style_label(style: str) -> str:
+    """A style's label in the reader's language (its name for other styles)."""
+    label = STYLE_LABELS.get(style)
+    return gettext(label) if label else style
+
+
 def _cache_key(items: Sequence[CslItem], style: str) -> str:
     data = json.dumps([style, list(items)], sort_keys=True, default=str)
     return "lantern:cite:html:" + hashlib.sha256(data.encode()).hexdigest()
@@ -108,12 +116,14 @@ def entry_cite_blocks(entry: Entry, snapshots: Sequence[Any] = ()) -> list[Style
     asks the database nothing."""
     items = [entry_to_csl(entry, snapshots)]
     blocks = []
-    for style, label in STYLE_LABELS.items():
+    for style in STYLE_LABELS:
         try:
             cited = render_html(items, style)
         except StyleFailed:  # pragma: no cover - the named styles all render
             continue
-        blocks.append(StyleBlock(style, label, cited, _citation_label(style)))
+        blocks.append(
+            StyleBlock(style, style_label(style), cited, _citation_label(style))
+        )
     return blocks
 
 
@@ -121,17 +131,19 @@ def page_cite_blocks(item: CslItem) -> list[StyleBlock]:
     """A "Cite this page" block: one of Lantern's own pages (`webpage_to_csl`) in
     each named style."""
     blocks = []
-    for style, label in STYLE_LABELS.items():
+    for style in STYLE_LABELS:
         try:
             cited = render_html([item], style)
         except StyleFailed:  # pragma: no cover - the named styles all render
             continue
-        blocks.append(StyleBlock(style, label, cited, _citation_label(style)))
+        blocks.append(
+            StyleBlock(style, style_label(style), cited, _citation_label(style))
+        )
     return blocks
 
 
 def _citation_label(style: str) -> str:
-    return "Note" if is_note_style(style) else "In text"
+    return gettext("Note") if is_note_style(style) else gettext("In text")
 
 
 def export_links(
@@ -148,8 +160,12 @@ def style_links(
     base: str, query: Sequence[tuple[str, str]] = ()
 ) -> list[dict[str, str]]:
     return [
-        {"style": style, "label": label, "href": _with_style(base, query, style)}
-        for style, label in STYLE_LABELS.items()
+        {
+            "style": style,
+            "label": style_label(style),
+            "href": _with_style(base, query, style),
+        }
+        for style in STYLE_LABELS
     ]
 
 
@@ -167,7 +183,7 @@ def _unknown_style(request: HttpRequest, style: str, message: str) -> HttpRespon
         {
             "style": style,
             "message": message,
-            "named": list(STYLE_LABELS.items()),
+            "named": [(style, style_label(style)) for style in STYLE_LABELS],
             "exports": [(fmt, label) for fmt, (label, _t, _e) in EXPORTS.items()],
             "nav": "",
         },
@@ -197,20 +213,24 @@ def _cite(
         return response
     if len(style) > 200 or not is_style(style):
         return _unknown_style(
-            request, style[:200], "Lantern does not know a citation style by that name."
+            request,
+            style[:200],
+            gettext("Lantern does not know a citation style by that name."),
         )
     try:
         cited = render_html(csl_items(entries), style)
         citation_label = _citation_label(style)
     except UnknownStyle:  # pragma: no cover - is_style said yes
-        return _unknown_style(request, style, "Unknown citation style.")
+        return _unknown_style(request, style, gettext("Unknown citation style."))
     except StyleFailed:
         return _unknown_style(
             request,
             style,
-            "Lantern's citation engine cannot render this style: a few styles of "
-            "the collection use rules it does not know, and some have no "
-            "bibliography. Please choose another.",
+            gettext(
+                "Lantern's citation engine cannot render this style: a few styles of "
+                "the collection use rules it does not know, and some have no "
+                "bibliography. Please choose another."
+            ),
         )
     return render(
         request,
@@ -218,7 +238,7 @@ def _cite(
         {
             "subject": subject,
             "style": style,
-            "style_label": STYLE_LABELS.get(style, style),
+            "style_label": style_label(style),
             "cited": cited,
             "citation_label": citation_label,
             "count": len(entries),
@@ -245,7 +265,7 @@ def entry_cite(request: HttpRequest, pk: int) -> HttpResponse:
         filename=f"lantern-entry-{entry.pk}",
         base=reverse("web:entry-cite", args=[entry.pk]),
         back_url=entry.get_absolute_url(),
-        back_label="Back to the entry",
+        back_label=gettext("Back to the entry"),
     )
 
 
@@ -264,11 +284,11 @@ def country_cite(request: HttpRequest, code: str) -> HttpResponse:
     return _cite(
         request,
         country_entries(country.code),
-        subject=f"Sources on {country.name}",
+        subject=gettext("Sources on %(country)s") % {"country": country.name},
         filename=f"lantern-{country.slug}",
         base=reverse("web:country-cite", args=[country.slug]),
         back_url=country.get_absolute_url(),
-        back_label=f"Back to {country.name}",
+        back_label=gettext("Back to %(country)s") % {"country": country.name},
     )
 
 
@@ -284,19 +304,19 @@ def cite_found(
     entries = list(entries)
     notice = ""
     if total > len(entries):
-        notice = (
-            f"This search found {total} entries; the first {len(entries)}, in the "
+        notice = gettext(
+            "This search found %(total)s entries; the first %(cited)s, in the "
             "order the search lists them, are cited here. Narrow the search to cite "
             "the others."
-        )
+        ) % {"total": total, "cited": len(entries)}
     return _cite(
         request,
         entries,
-        subject="Search results",
+        subject=gettext("Search results"),
         filename="lantern-search",
         base=reverse("search:cite"),
         back_url=search_url,
-        back_label="Back to the search",
+        back_label=gettext("Back to the search"),
         query=query,
         notice=notice,
     )

@@ -22,6 +22,8 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import ExtractYear
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from lantern.library.models import (
     Country,
@@ -42,6 +44,12 @@ MAX_NEIGHBOURS = MAX_SUBJECTS - 1
 MAX_CODES_READ = 30
 
 LEVELS = ("region", "sub-region", "intermediate region")
+# What readers see for each level.
+LEVEL_LABELS = {
+    "region": gettext_lazy("region"),
+    "sub-region": gettext_lazy("sub-region"),
+    "intermediate region": gettext_lazy("intermediate region"),
+}
 
 
 # -------------------------------------------------------------------------- regions
@@ -60,6 +68,11 @@ class Region:
     @property
     def compare_url(self) -> str:
         return f"{reverse('web:compare')}?{urlencode({'region': self.code})}"
+
+    @property
+    def level_label(self) -> str:
+        """The level in the reader's language."""
+        return str(LEVEL_LABELS.get(self.level, self.level))
 
 
 def regions_of(countries: Iterable[Country]) -> dict[str, Region]:
@@ -224,14 +237,20 @@ def select(
         return None
     if len(country_codes) + len(region_codes) > MAX_CODES_READ:
         raise SelectionError(
-            [f"Pick at most {MAX_SUBJECTS} countries or regions to compare."]
+            [
+                _("Pick at most %(max)s countries or regions to compare.")
+                % {"max": MAX_SUBJECTS}
+            ]
         )
     focus: Region | None = None
     if focus_code and not (country_codes or region_codes):
         focus = regions.get(focus_code)
         if focus is None:
             raise SelectionError(
-                [f"“{_shown(focus_code)}” is not a UN M49 region code Lantern knows."]
+                [
+                    _("“%(code)s” is not a UN M49 region code Lantern knows.")
+                    % {"code": _shown(focus_code)}
+                ]
             )
     elif focus_code and focus_code not in region_codes:
         region_codes.append(focus_code)
@@ -241,13 +260,22 @@ def select(
     if unknown:
         listed = ", ".join(f"“{_shown(c)}”" for c in unknown[:5])
         errors.append(
-            f"{'This is not a country code' if len(unknown) == 1 else 'These are not country codes'}"
-            f" Lantern knows: {listed}. Use two-letter ISO codes, such as pe for Peru."
+            ngettext(
+                "This is not a country code Lantern knows: %(listed)s. Use two-letter"
+                " ISO codes, such as pe for Peru.",
+                "These are not country codes Lantern knows: %(listed)s. Use"
+                " two-letter ISO codes, such as pe for Peru.",
+                len(unknown),
+            )
+            % {"listed": listed}
         )
     unknown_regions = [c for c in region_codes if c not in regions]
     if unknown_regions:
         listed = ", ".join(f"“{_shown(c)}”" for c in unknown_regions[:5])
-        errors.append(f"Not a UN M49 region code Lantern knows: {listed}.")
+        errors.append(
+            _("Not a UN M49 region code Lantern knows: %(listed)s.")
+            % {"listed": listed}
+        )
     if errors:
         raise SelectionError(errors)
 
@@ -256,8 +284,11 @@ def select(
         if len(subjects) < MIN_SUBJECTS:
             raise SelectionError(
                 [
-                    f"{focus.name} has no other {focus.level} beside it to compare "
-                    "with. Compare countries in it instead."
+                    _(
+                        "%(name)s has no other %(level)s beside it to compare with."
+                        " Compare countries in it instead."
+                    )
+                    % {"name": focus.name, "level": focus.level_label}
                 ]
             )
         return Selection(
@@ -268,15 +299,24 @@ def select(
         region_subject(regions[c]) for c in region_codes
     ]
     if len(subjects) < MIN_SUBJECTS:
-        named = f" (only {subjects[0].name} so far)" if subjects else ""
-        raise SelectionError(
-            [f"Pick at least {MIN_SUBJECTS} countries or regions to compare{named}."]
-        )
+        if subjects:
+            message = _(
+                "Pick at least %(min)s countries or regions to compare"
+                " (only %(name)s so far)."
+            ) % {"min": MIN_SUBJECTS, "name": subjects[0].name}
+        else:
+            message = _("Pick at least %(min)s countries or regions to compare.") % {
+                "min": MIN_SUBJECTS
+            }
+        raise SelectionError([message])
     if len(subjects) > MAX_SUBJECTS:
         raise SelectionError(
             [
-                f"Pick at most {MAX_SUBJECTS} countries or regions to compare "
-                f"({len(subjects)} were given)."
+                _(
+                    "Pick at most %(max)s countries or regions to compare"
+                    " (%(given)s were given)."
+                )
+                % {"max": MAX_SUBJECTS, "given": len(subjects)}
             ]
         )
     return Selection(subjects, canonical_query(country_codes, region_codes))
@@ -426,16 +466,17 @@ def tier_cells_by_country(
 
 def _tier_mix(codes: Sequence[str], cells: Mapping[str, list[TierCell]]) -> TierMix:
     years = (max(ranked_years()), max(tier_list_years()))
-    labels = [label for _, label, _ in charts.TIER_LEGEND]
-    counts = {label: [0] * len(years) for label in labels}
+    # Counted by the legend's key; shown with its label in the reader's language.
+    legend = [(key, str(label)) for key, label, _ in charts.TIER_LEGEND]
+    counts = {key: [0] * len(years) for key, _ in legend}
     for code in codes:
         history = {c.year: c for c in cells.get(code, [])}
         for i, year in enumerate(years):
             cell = history.get(year)
-            label = cell.label if cell and cell.status != "no-data" else "no data"
-            counts[label][i] += 1
+            key = charts.tier_key(cell) if cell else "no-data"
+            counts[key if key in counts else "no-data"][i] += 1
     rows = tuple(
-        (label, tuple(counts[label])) for label in labels if any(counts[label])
+        (label, tuple(counts[key])) for key, label in legend if any(counts[key])
     )
     return TierMix(years, rows)
 

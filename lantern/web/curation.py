@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlencode
 
 from django.db.models import (
@@ -25,10 +25,15 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from lantern.capture.models import Snapshot
 from lantern.library.models import Access, Entry
 from lantern.web.pages import outcome_label
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 NO_COUNTRY = "none"  # the `country` value of entries without a primary country
 
@@ -49,8 +54,8 @@ class Cell:
     entry list can show exactly those, the changelist query that does."""
 
     key: str
-    label: str
-    description: str
+    label: StrOrPromise  # in the reader's language
+    description: StrOrPromise
     condition: Q
     admin_query: dict[str, str] | None = None
 
@@ -59,10 +64,14 @@ class Cell:
         return "n_" + self.key.replace("-", "_")
 
 
-def _status(outcome: str, description: str) -> Cell:
+# The outcome's label, looked up when shown (in the reader's language).
+_outcome_label = lazy(outcome_label, str)
+
+
+def _status(outcome: str, description: StrOrPromise) -> Cell:
     return Cell(
         key=outcome,
-        label=outcome_label(outcome),
+        label=_outcome_label(outcome),
         description=description,
         condition=Q(cached_link_status=outcome),
         admin_query={"cached_link_status__exact": outcome},
@@ -70,28 +79,44 @@ def _status(outcome: str, description: str) -> Cell:
 
 
 CELLS: tuple[Cell, ...] = (
-    Cell("entries", "Entries", "Entries whose primary country this is.", Q(), {}),
+    Cell(
+        "entries",
+        gettext_lazy("Entries"),
+        gettext_lazy("Entries whose primary country this is."),
+        Q(),
+        {},
+    ),
     Cell(
         "never-verified",
-        "Never verified",
-        "No access line with a date and no successful link check.",
+        gettext_lazy("Never verified"),
+        gettext_lazy("No access line with a date and no successful link check."),
         ~Q(Exists(_verifications())),
     ),
-    _status("dead", "The latest check found the page gone (404, 410, no such host)."),
-    _status("soft-dead", "A “not found” page, or a redirect to the home page."),
-    _status("drifted", "The page is there but the quoted excerpt is not."),
-    _status("blocked", "The site refused the checker (401, 403, 429, bot wall)."),
+    _status(
+        "dead",
+        gettext_lazy("The latest check found the page gone (404, 410, no such host)."),
+    ),
+    _status(
+        "soft-dead", gettext_lazy("A “not found” page, or a redirect to the home page.")
+    ),
+    _status(
+        "drifted", gettext_lazy("The page is there but the quoted excerpt is not.")
+    ),
+    _status(
+        "blocked",
+        gettext_lazy("The site refused the checker (401, 403, 429, bot wall)."),
+    ),
     Cell(
         "no-url",
-        "No URL",
-        "No address is known.",
+        gettext_lazy("No URL"),
+        gettext_lazy("No address is known."),
         Q(url=""),
         {"url__exact": ""},
     ),
     Cell(
         "no-snapshot",
-        "No snapshot",
-        "An address, but no usable snapshot of it in Lantern’s archive.",
+        gettext_lazy("No snapshot"),
+        gettext_lazy("An address, but no usable snapshot of it in Lantern’s archive."),
         ~Q(url="") & ~Q(Exists(Snapshot.objects.usable().filter(entry=OuterRef("pk")))),
     ),
 )
@@ -179,7 +204,7 @@ def dashboard() -> Dashboard:
         rows.append(
             CountryHealth(
                 code=code,
-                name=row["primary_country__name"] or "No country",
+                name=row["primary_country__name"] or gettext("No country"),
                 values=_counts(row, code),
                 oldest_verification=row["oldest"],
             )

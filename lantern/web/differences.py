@@ -6,10 +6,16 @@ gathered `compare.Comparison`; no query.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from lantern.library.models import Publisher
 from lantern.library.reference import country_facts
 from lantern.web.compare import Comparison, Subject
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
@@ -46,9 +52,10 @@ def year_gaps(comparison: Comparison) -> list[GapRow]:
     return rows
 
 
-PUBLISHER_KINDS: tuple[tuple[str, str], ...] = (
-    *((str(k.value), str(k.label)) for k in Publisher.Kind),
-    ("unknown", "Not recorded"),
+# Labels stay lazy: they are shown in the reader's language.
+PUBLISHER_KINDS: tuple[tuple[str, StrOrPromise], ...] = (
+    *((str(k.value), k.label) for k in Publisher.Kind),
+    ("unknown", gettext_lazy("Not recorded")),
 )
 
 
@@ -62,7 +69,7 @@ def publisher_rows(comparison: Comparison) -> list[tuple[str, list[tuple[int, in
             total = comparison.total(s)
             cells.append((n, round(n * 100 / total) if total else 0))
         if any(n for n, _ in cells):
-            rows.append((label, cells))
+            rows.append((str(label), cells))
     return rows
 
 
@@ -84,21 +91,29 @@ def _helplines(comparison: Comparison, subject: Subject) -> str:
     if not numbers:
         return ""
     n = len(numbers)
-    text = f"{n} help-line{'' if n == 1 else 's'}"
     if subject.is_country:
-        return text
+        return ngettext("%(n)s help-line", "%(n)s help-lines", n) % {"n": n}
     covered = sum(1 for c in subject.codes if comparison.helplines.get(c))
-    return f"{text} in {covered} of {len(subject.codes)} countries"
+    return ngettext(
+        "%(n)s help-line in %(covered)s of %(total)s countries",
+        "%(n)s help-lines in %(covered)s of %(total)s countries",
+        n,
+    ) % {"n": n, "covered": covered, "total": len(subject.codes)}
 
 
 def _estimate(comparison: Comparison, subject: Subject) -> str:
     estimate = comparison.estimates.get(subject.key)
     if estimate is None or estimate.prevalence is None:
         return ""
-    text = f"{estimate.prevalence} per 1,000"
-    if not subject.is_country:
-        text += f" ({estimate.countries_with_data} of {estimate.countries} countries)"
-    return text
+    if subject.is_country:
+        return gettext("%(prevalence)s per 1,000") % {"prevalence": estimate.prevalence}
+    return gettext(
+        "%(prevalence)s per 1,000 (%(with_data)s of %(countries)s countries)"
+    ) % {
+        "prevalence": estimate.prevalence,
+        "with_data": estimate.countries_with_data,
+        "countries": estimate.countries,
+    }
 
 
 def _tiers(comparison: Comparison, subject: Subject) -> str:
@@ -107,7 +122,12 @@ def _tiers(comparison: Comparison, subject: Subject) -> str:
         placed = [c for c in cells if c.status == "placed"]
         return f"{placed[-1].label} ({placed[-1].year})" if placed else ""
     n = comparison.placed.get(subject.key, 0)
-    return f"{n} of {len(subject.codes)} countries ranked" if n else ""
+    if not n:
+        return ""
+    return gettext("%(n)s of %(total)s countries ranked") % {
+        "n": n,
+        "total": len(subject.codes),
+    }
 
 
 def fact_gaps(comparison: Comparison) -> list[FactGap]:
@@ -116,19 +136,21 @@ def fact_gaps(comparison: Comparison) -> list[FactGap]:
     subjects = comparison.subjects
     rows = [
         FactGap(
-            "Entries in the library",
+            gettext("Entries in the library"),
             tuple(
                 f"{comparison.total(s):,}" if comparison.total(s) else ""
                 for s in subjects
             ),
         ),
-        FactGap("Help-lines", tuple(_helplines(comparison, s) for s in subjects)),
         FactGap(
-            "Global Slavery Index 2023 estimate",
+            gettext("Help-lines"), tuple(_helplines(comparison, s) for s in subjects)
+        ),
+        FactGap(
+            gettext("Global Slavery Index 2023 estimate"),
             tuple(_estimate(comparison, s) for s in subjects),
         ),
         FactGap(
-            "TIP Report tier (latest placement)",
+            gettext("TIP Report tier (latest placement)"),
             tuple(_tiers(comparison, s) for s in subjects),
         ),
     ]

@@ -12,6 +12,7 @@ from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from lantern.library.models import Country, Topic
 from lantern.library.reference import tier_facts
@@ -73,7 +74,7 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
         (c.code.lower(), c.name, n) for c, n in counted
     ]
     if other:
-        listing.append((topics.NO_COUNTRY, "Other entries", other))
+        listing.append((topics.NO_COUNTRY, gettext("Other entries"), other))
     page = Paginator(listing, topics.COUNTRIES_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -255,7 +256,7 @@ def world_map(request: HttpRequest) -> HttpResponse:
         if year is not None and year not in data.years:
             year = None
             data = stats.tier_states(None)
-        year_label = str(year) if year else "latest report year with data"
+        year_label = str(year) if year else gettext("latest report year with data")
         context.update(
             {
                 "year": year,

@@ -18,6 +18,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from lantern.library.reference import country_facts
 from lantern.web import charts
 from lantern.web.charts import (
@@ -110,7 +113,7 @@ def _topology(with_antarctica: bool) -> dict[str, Any]:
     """The topology with alpha-2 codes as ids, Antarctica left out unless asked for."""
     topology = copy.deepcopy(atlas())
     kept = []
-    for geometry, (code, _) in zip(
+    for geometry, (code, _name) in zip(
         topology["objects"]["countries"]["geometries"], coded_geometries(), strict=True
     ):
         if code == ANTARCTICA and not with_antarctica:
@@ -237,7 +240,7 @@ def world_map(
         key_data=key_data,
         min_scale=0,
     )
-    hint = (
+    hint = _(
         "Select a country on the map to open its page; the numbers behind the map, "
         "below it, link to the same pages."
     )
@@ -264,14 +267,18 @@ def coverage_colour(count: int) -> str:
 
 
 def coverage_legend() -> tuple[LegendItem, ...]:
-    items = [LegendItem(NO_DATA, "no entries")]
+    items = [LegendItem(NO_DATA, _("no entries"))]
     for low, high, colour in COVERAGE_BINS:
         if high is None:
-            label = f"more than {low - 1} entries"
+            label = ngettext(
+                "more than %(count)s entry", "more than %(count)s entries", low - 1
+            ) % {"count": low - 1}
         elif low == high:
-            label = f"{low} entry" if low == 1 else f"{low} entries"
+            label = ngettext("%(count)s entry", "%(count)s entries", low) % {
+                "count": low
+            }
         else:
-            label = f"{low}–{high} entries"
+            label = _("%(low)s–%(high)s entries") % {"low": low, "high": high}
         items.append(LegendItem(colour, label))
     return tuple(items)
 
@@ -297,33 +304,54 @@ def coverage_map(
     values = {
         c.code: MapValue(
             coverage_colour(counts[c.code]),
-            f"{c.name}: {counts[c.code]} {'entry' if counts[c.code] == 1 else 'entries'}",
+            ngettext(
+                "%(name)s: %(count)s entry",
+                "%(name)s: %(count)s entries",
+                counts[c.code],
+            )
+            % {"name": c.name, "count": counts[c.code]},
         )
         for c in covered
     }
     total = sum(counts.get(c.code, 0) for c in covered)
     top = sorted(covered, key=lambda c: (-counts[c.code], c.name))[:3]
-    title = "World map of the library’s coverage: entries per country"
-    description = (
-        f"Map of the world with {len(covered)} of {len(countries)} countries and "
-        "territories shaded by the number of entries that name them, darker for more"
-        + (
-            "; most: " + ", ".join(f"{c.name} ({counts[c.code]})" for c in top)
-            if top
-            else ""
+    title = _("World map of the library’s coverage: entries per country")
+    numbers = {"covered": len(covered), "total": len(countries)}
+    if top:
+        description = _(
+            "Map of the world with %(covered)s of %(total)s countries and "
+            "territories shaded by the number of entries that name them, darker for "
+            "more; most: %(most)s. Countries too small to draw are dots."
+        ) % {
+            **numbers,
+            "most": ", ".join(f"{c.name} ({counts[c.code]})" for c in top),
+        }
+    else:
+        description = (
+            _(
+                "Map of the world with %(covered)s of %(total)s countries and "
+                "territories shaded by the number of entries that name them, darker "
+                "for more. Countries too small to draw are dots."
+            )
+            % numbers
         )
-        + ". Countries too small to draw are dots."
-    )
     table = Table(
-        caption=f"Entries per country ({len(covered)} countries with entries; "
-        f"{total:,} country mentions)",
-        columns=(Column("Country"), Column("Region"), Column("Entries", numeric=True)),
+        caption=_(
+            "Entries per country (%(covered)s countries with entries; "
+            "%(mentions)s country mentions)"
+        )
+        % {"covered": len(covered), "mentions": f"{total:,}"},
+        columns=(
+            Column(_("Country")),
+            Column(_("Region")),
+            Column(_("Entries"), numeric=True),
+        ),
         rows=tuple((Link(c.name, c.url), c.region, counts[c.code]) for c in covered),
     )
     return world_map(
         values,
         countries=countries,
-        empty="no entries",
+        empty=_("no entries"),
         chart_id=chart_id,
         title=title,
         description=description,
@@ -364,25 +392,26 @@ def tier_map(
     tally: dict[str, int] = {}
     for c in shown:
         tally[states[c.code].label] = tally.get(states[c.code].label, 0) + 1
-    title = f"World map of TIP Report tiers: {year_label}"
-    description = (
-        f"Map of the world with {len(shown)} countries coloured by their tier in the "
-        f"U.S. Trafficking in Persons Report ({year_label}): "
-        + "; ".join(
-            f"{label} {tally[label]}"
-            for _, label, _ in charts.TIER_LEGEND
-            if label in tally
-        )
-        + ". Blue is better, orange worse; grey: no data. Countries too small to "
-        "draw are dots."
-    )
+    title = _("World map of TIP Report tiers: %(year)s") % {"year": year_label}
+    legend_labels = [str(label) for _key, label, _short in charts.TIER_LEGEND]
+    description = _(
+        "Map of the world with %(count)s countries coloured by their tier in the "
+        "U.S. Trafficking in Persons Report (%(year)s): %(tally)s. Blue is better, "
+        "orange worse; grey: no data. Countries too small to draw are dots."
+    ) % {
+        "count": len(shown),
+        "year": year_label,
+        "tally": "; ".join(
+            f"{label} {tally[label]}" for label in legend_labels if label in tally
+        ),
+    }
     table = Table(
-        caption=f"TIP Report tier per country: {year_label}",
+        caption=_("TIP Report tier per country: %(year)s") % {"year": year_label},
         columns=(
-            Column("Country"),
-            Column("Tier"),
-            Column("Report year", numeric=True),
-            Column("Latest placement"),
+            Column(_("Country")),
+            Column(_("Tier")),
+            Column(_("Report year"), numeric=True),
+            Column(_("Latest placement")),
         ),
         rows=tuple(
             (
@@ -395,13 +424,13 @@ def tier_map(
         ),
     )
     legend = tuple(
-        LegendItem(NO_DATA if k == "no-data" else charts.TIER_COLOURS[k][0], label)
-        for k, label, _ in charts.TIER_LEGEND
+        LegendItem(NO_DATA if k == "no-data" else charts.TIER_COLOURS[k][0], str(label))
+        for k, label, _short in charts.TIER_LEGEND
     )
     return world_map(
         values,
         countries=countries,
-        empty="no data",
+        empty=_("no data"),
         chart_id=chart_id,
         title=title,
         description=description,

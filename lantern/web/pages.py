@@ -11,12 +11,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from lantern.capture.models import Snapshot
 from lantern.library.models import (
@@ -43,7 +45,21 @@ TIER_SHORT = {
     Tier.SPECIAL: "SC",
 }
 
-NOT_LISTED_LABEL = "not on Watch List/Tier 3"
+NOT_LISTED_LABEL = gettext_lazy("not on Watch List/Tier 3")
+# The tiers' names in the reader's language; the model's own labels stay English
+# (the API and the exports give them).
+TIER_LABELS: dict[str, Any] = {
+    Tier.TIER1: gettext_lazy("Tier 1"),
+    Tier.TIER2: gettext_lazy("Tier 2"),
+    Tier.TIER2WL: gettext_lazy("Tier 2 Watch List"),
+    Tier.TIER3: gettext_lazy("Tier 3"),
+    Tier.SPECIAL: gettext_lazy("Special Case"),
+}
+
+
+def tier_label(value: str) -> str:
+    """A tier's name for a page, in the reader's language."""
+    return str(TIER_LABELS.get(value, value))
 
 
 # ------------------------------------------------------------------------ tier history
@@ -84,14 +100,14 @@ def tier_history(
                     year=year,
                     status="placed",
                     tier=tier.value,
-                    label=str(tier.label),
+                    label=tier_label(tier),
                     short=TIER_SHORT.get(tier, tier.value),
                     source=placement.source,
                 )
             )
         elif year in list_years:
             cells.append(
-                TierCell(year, "not-listed", label=NOT_LISTED_LABEL, short="–")
+                TierCell(year, "not-listed", label=str(NOT_LISTED_LABEL), short="–")
             )
         else:
             cells.append(TierCell(year, "no-data"))
@@ -162,14 +178,14 @@ class ArchivedCopy:
     captured_at: dt.datetime | None = None
 
     LABELS = {
-        "snapshot": "Lantern’s archived copy",
-        "wayback": "Internet Archive copy",
-        "legacy": "Archived copy",
+        "snapshot": gettext_lazy("Lantern’s archived copy"),
+        "wayback": gettext_lazy("Internet Archive copy"),
+        "legacy": gettext_lazy("Archived copy"),
     }
 
     @property
     def label(self) -> str:
-        return self.LABELS[self.kind]
+        return str(self.LABELS[self.kind])
 
 
 def archived_copy(entry: Entry, snapshots: Sequence[Snapshot]) -> ArchivedCopy | None:
@@ -409,7 +425,7 @@ class Region:
         )
 
 
-OTHER_REGION = "Other territories"
+OTHER_REGION = gettext_lazy("Other territories")
 
 
 def region_anchor(code: str) -> str:
@@ -423,17 +439,18 @@ def group_by_region(countries: Iterable[Country]) -> list[Region]:
     tree: dict[tuple[str, str], dict[tuple[str, str], dict[str, list[Country]]]] = (
         defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
     )
+    other = str(OTHER_REGION)
     for country in countries:
-        region_key = (country.region or OTHER_REGION, country.region_code)
+        region_key = (country.region or other, country.region_code)
         sub_key = (
-            country.sub_region or country.region or OTHER_REGION,
+            country.sub_region or country.region or other,
             country.sub_region_code,
         )
         tree[region_key][sub_key][country.intermediate_region].append(country)
 
     regions: list[Region] = []
     for (r_name, r_code), subs in sorted(
-        tree.items(), key=lambda kv: (kv[0][0] == OTHER_REGION, kv[0][0])
+        tree.items(), key=lambda kv: (kv[0][0] == other, kv[0][0])
     ):
         region = Region(r_name, r_code)
         for (s_name, s_code), groups in sorted(subs.items()):

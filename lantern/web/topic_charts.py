@@ -8,7 +8,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from lantern.web.charts import Cell, Chart, Column, Link, Table, plural
+from django.utils.translation import gettext, ngettext
+
+from lantern.web.charts import Cell, Chart, Column, Link, Table
 from lantern.web.svg import ACCENT, INK, NO_DATA, PAPER, render_svg
 
 
@@ -46,12 +48,20 @@ def topic_profile(
                     "topic": t.name,
                     "share": share,
                     "text": f"{round(share * 100)}%" if n else "–",
-                    "label": f"{t.name}, {name}: {n} of {total} entries"
-                    f" ({round(share * 100)}%)",
+                    "label": gettext(
+                        "%(topic)s, %(subject)s: %(n)s of %(total)s entries (%(share)s)"
+                    )
+                    % {
+                        "topic": t.name,
+                        "subject": name,
+                        "n": n,
+                        "total": total,
+                        "share": f"{round(share * 100)}%",
+                    },
                 }
             )
     names = [name for name, _, _ in subjects]
-    title = "Topic profile: share of entries per topic"
+    title = gettext("Topic profile: share of entries per topic")
     leaders = []
     for name, total, counts in subjects:
         top = max(shown, key=lambda t: counts.get(t.slug, 0))
@@ -59,12 +69,19 @@ def topic_profile(
             leaders.append(
                 f"{name}: {top.name} ({round(counts[top.slug] / total * 100)}%)"
             )
-    description = (
-        f"Grid of {len(shown)} topics by {len(names)} "
-        f"{'subject' if len(names) == 1 else 'subjects'}; each cell gives the share "
-        "of the subject's entries tagged with the topic (an entry may have several "
-        "topics). Most frequent: " + ("; ".join(leaders) or "none") + "."
-    )
+    description = ngettext(
+        "Grid of %(topics)s topics by %(subjects)s subject; each cell gives the share"
+        " of the subject's entries tagged with the topic (an entry may have several"
+        " topics). Most frequent: %(leaders)s.",
+        "Grid of %(topics)s topics by %(subjects)s subjects; each cell gives the share"
+        " of the subject's entries tagged with the topic (an entry may have several"
+        " topics). Most frequent: %(leaders)s.",
+        len(names),
+    ) % {
+        "topics": len(shown),
+        "subjects": len(names),
+        "leaders": "; ".join(leaders) or gettext("none"),
+    }
     cell = 30
     darkest = max((v["share"] for v in values), default=0.0) or 1.0
     spec = {
@@ -133,8 +150,8 @@ def topic_profile(
     table = Table(
         caption=title,
         columns=(
-            Column("Group"),
-            Column("Topic"),
+            Column(gettext("Group")),
+            Column(gettext("Topic")),
             *(Column(n, numeric=True) for n in names),
         ),
         rows=tuple(rows),
@@ -165,22 +182,49 @@ def topic_bars(
             "topic": t.name,
             "entries": n,
             "url": t.url,
-            "label": f"{t.name}: {plural(n, 'entry', 'entries')} of {total:,}",
+            "label": ngettext(
+                "%(topic)s: %(n)s entry of %(total)s",
+                "%(topic)s: %(n)s entries of %(total)s",
+                n,
+            )
+            % {"topic": t.name, "n": f"{n:,}", "total": f"{total:,}"},
         }
         for t, n in shown
     ]
-    title = f"Topics of the entries: {subject}"
-    description = (
-        f"Bar chart of the {len(shown)} topics most often tagged in the "
-        f"{plural(total, 'entry', 'entries')} about {subject}, most first: "
-        + "; ".join(f"{t.name} {n}" for t, n in shown[:5])
-        + (
-            f"; {len(ranked) - len(shown)} more topics in the table"
-            if len(ranked) > len(shown)
-            else ""
+    title = gettext("Topics of the entries: %(subject)s") % {"subject": subject}
+    parts = {
+        "shown": len(shown),
+        "total": f"{total:,}",
+        "subject": subject,
+        "first": "; ".join(f"{t.name} {n}" for t, n in shown[:5]),
+        "more": len(ranked) - len(shown),
+    }
+    if len(ranked) > len(shown):
+        description = (
+            ngettext(
+                "Bar chart of the %(shown)s topics most often tagged in the %(total)s"
+                " entry about %(subject)s, most first: %(first)s; %(more)s more topics"
+                " in the table. An entry can have several topics.",
+                "Bar chart of the %(shown)s topics most often tagged in the %(total)s"
+                " entries about %(subject)s, most first: %(first)s; %(more)s more topics"
+                " in the table. An entry can have several topics.",
+                total,
+            )
+            % parts
         )
-        + ". An entry can have several topics."
-    )
+    else:
+        description = (
+            ngettext(
+                "Bar chart of the %(shown)s topics most often tagged in the %(total)s"
+                " entry about %(subject)s, most first: %(first)s. An entry can have"
+                " several topics.",
+                "Bar chart of the %(shown)s topics most often tagged in the %(total)s"
+                " entries about %(subject)s, most first: %(first)s. An entry can have"
+                " several topics.",
+                total,
+            )
+            % parts
+        )
     spec = {
         "data": {"values": values},
         "width": 360,
@@ -197,7 +241,7 @@ def topic_bars(
             "x": {
                 "field": "entries",
                 "type": "quantitative",
-                "title": "Entries",
+                "title": gettext("Entries"),
                 "axis": {"format": "d", "tickMinStep": 1},
             },
             "description": {"field": "label"},
@@ -207,10 +251,10 @@ def topic_bars(
     table = Table(
         caption=title,
         columns=(
-            Column("Topic"),
-            Column("Group"),
-            Column("Entries", numeric=True),
-            Column("Share", numeric=True),
+            Column(gettext("Topic")),
+            Column(gettext("Group")),
+            Column(gettext("Entries"), numeric=True),
+            Column(gettext("Share"), numeric=True),
         ),
         rows=tuple(
             (

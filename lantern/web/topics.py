@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from lantern.library.models import Country, Entry, EntryQuerySet, Topic
 from lantern.web import pages
@@ -151,7 +152,7 @@ def groups(
         result.append(
             CountryGroup(
                 code=NO_COUNTRY,
-                name="Other entries",
+                name=gettext("Other entries"),
                 count=other,
                 url="",
                 items=ordered(other_ids),

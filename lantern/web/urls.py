@@ -5,6 +5,7 @@ from django.urls import path
 from lantern.web import (
     cite_views,
     discovery_views,
+    language,
     public_feeds,
     region_views,
     views,
@@ -30,6 +31,7 @@ urlpatterns = [
     path("teachers/lesson-plans/<int:pk>/", views.lesson_plan, name="lesson-plan"),
     path("term-papers/", views.term_papers, name="term-papers"),
     path("about/", views.about, name="about"),
+    path("language/<str:code>/", language.switch_language, name="language"),
     path("curate/links/", views.curate_links, name="curate-links"),
     path("curate/links/entries/", views.curate_entries, name="curate-entries"),
     path("curate/links/changes.atom", views.link_changes_feed, name="curate-feed"),

@@ -7,8 +7,9 @@ Views are adapters: they read through QuerySet methods, `lantern.web.pages` and
 
 from __future__ import annotations
 
+import gettext
 from collections.abc import Callable
-from functools import wraps
+from functools import cache, wraps
 from typing import Any
 
 import pycountry
@@ -20,6 +21,7 @@ from django.db.models import F, Max, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language, to_locale
 
 from lantern.cite.csl import webpage_to_csl
 from lantern.library.models import (
@@ -130,7 +132,7 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     tip_tier_label = ""
     if profile is not None:
         if profile.tip_tier:
-            tip_tier_label = profile.get_tip_tier_display()
+            tip_tier_label = pages.tier_label(profile.tip_tier)
         elif profile.tip_report_year and profile.tip_report_year in by_year:
             tip_tier_label = by_year[profile.tip_report_year].label
             if by_year[profile.tip_report_year].status != "placed":
@@ -225,9 +227,26 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "web/country.html", context)
 
 
+@cache
+def _language_names(locale: str) -> gettext.NullTranslations:
+    """pycountry's translations of ISO 639 language names into `locale`."""
+    wanted = [locale, locale.split("_")[0]]
+    if locale.split("_")[0] == "pt":
+        wanted.insert(0, "pt_BR")
+    return gettext.translation(
+        "iso639-3", pycountry.LOCALES_DIR, languages=wanted, fallback=True
+    )
+
+
 def _language_name(code: str) -> str:
+    """An entry's language by name, in the reader's interface language."""
     language = pycountry.languages.get(alpha_2=code) if len(code) == 2 else None
-    return language.name if language is not None else code
+    if language is None:
+        return code
+    interface = get_language() or "en"
+    if interface.split("-")[0] == "en":
+        return language.name
+    return _language_names(to_locale(interface)).gettext(language.name)
 
 
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:

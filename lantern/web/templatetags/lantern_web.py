@@ -7,8 +7,10 @@ import datetime as dt
 from typing import Any
 
 from django import template
+from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from lantern.library.models import Entry
 from lantern.web import pages
@@ -50,16 +52,24 @@ def robust_link(context: dict[str, Any], item: ListedEntry, target: str) -> Safe
 
 @register.filter
 def long_date(value: dt.date | None) -> str:
-    """16 December 2010."""
-    return _long_date(value) if value else ""
+    """16 December 2010; in another interface language, that language's long date
+    (16 de diciembre de 2010, 16 décembre 2010)."""
+    if not value:
+        return ""
+    if get_language() in (None, "en") or get_language().startswith("en-"):
+        return _long_date(value)
+    return date_format(value, "DATE_FORMAT")
 
 
 @register.filter
 def thousands(value: int | float | None) -> str:
-    """234000 → 234,000 (no locale machinery needed for one separator)."""
+    """234000 → 234,000; in another interface language, with its own grouping
+    (234.000, 234 000)."""
     if value is None:
         return ""
-    return f"{value:,}"
+    if get_language() in (None, "en") or get_language().startswith("en-"):
+        return f"{value:,}"
+    return number_format(value, force_grouping=True)
 
 
 @register.filter

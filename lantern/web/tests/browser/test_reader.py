@@ -157,3 +157,37 @@ def test_the_imported_excerpt_about_rape_has_a_content_note(
     entry = page.locator("article.entry").filter(has_text="Japan Sex Industry")
     note = entry.first.get_by_role("note")
     assert "sexual violence" in note.inner_text()
+
+
+def test_switch_the_interface_to_spanish_and_it_stays(site: Site, page: Page) -> None:
+    page.goto(site("/countries/pe/"))
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.get_by_role("navigation", name="Language").get_by_role(
+        "link", name="Español"
+    ).click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/countries/pe/")
+    assert page.locator("html").get_attribute("lang") == "es"
+    # The library's own text stays as written; the interface around it changes.
+    assert page.get_by_role("heading", level=1).inner_text() == "Peru"
+    main_nav = page.get_by_role("navigation", name="Principal")
+    assert main_nav.get_by_role("link", name="Países").is_visible()
+    # The choice is remembered on the next page.
+    main_nav.get_by_role("link", name="Líneas de ayuda").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "es"
+    current = page.get_by_role("navigation", name="Idioma").locator(
+        "[aria-current=true]"
+    )
+    assert current.inner_text() == "Español"
+
+
+def test_a_french_browser_gets_french(site: Site, browser: Any) -> None:
+    context = browser.new_context(locale="fr-FR")
+    try:
+        tab = context.new_page()
+        tab.goto(site("/"))
+        assert tab.locator("html").get_attribute("lang") == "fr"
+        assert tab.get_by_role("link", name="Aller au contenu principal").count() == 1
+    finally:
+        context.close()
