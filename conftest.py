@@ -66,16 +66,22 @@ def _is_transactional(item: pytest.Item) -> bool:
     )
 
 
+_emptied = {"tables": False}
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):  # type: ignore[no-untyped-def]
     """A transactional test ends by emptying every table, reference facts and the
-    roles' groups included, which migrations put there for everyone else. When the
-    next test in this process expects them, put them back (committed) first: the
-    tests then pass in any order, as they must when split across workers."""
+    roles' groups included, which migrations put there for everyone else. Before
+    the next test in this process that expects them (perhaps after some tests that
+    use no database), put them back, committed: the tests then pass in any order,
+    as they must when split across workers."""
     result = yield
+    if _is_transactional(item):
+        _emptied["tables"] = True
     if (
-        nextitem is not None
-        and _is_transactional(item)
+        _emptied["tables"]
+        and nextitem is not None
         and _uses_database(nextitem)
         and not _is_transactional(nextitem)
     ):
@@ -85,4 +91,5 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):  #
 
         with item.config.stash[blocking_manager_key].unblock():
             restore_reference_state()
+        _emptied["tables"] = False
     return result
