@@ -50,13 +50,19 @@ def robust_link(context: dict[str, Any], item: ListedEntry, target: str) -> Safe
     return attrs
 
 
+def _in_english() -> bool:
+    """Whether the page is in English: the pages' own forms of dates and numbers."""
+    language = get_language() or "en"
+    return language == "en" or language.startswith("en-")
+
+
 @register.filter
 def long_date(value: dt.date | None) -> str:
     """16 December 2010; in another interface language, that language's long date
     (16 de diciembre de 2010, 16 décembre 2010)."""
     if not value:
         return ""
-    if get_language() in (None, "en") or get_language().startswith("en-"):
+    if _in_english():
         return _long_date(value)
     return date_format(value, "DATE_FORMAT")
 
@@ -67,7 +73,7 @@ def thousands(value: int | float | None) -> str:
     (234.000, 234 000)."""
     if value is None:
         return ""
-    if get_language() in (None, "en") or get_language().startswith("en-"):
+    if _in_english():
         return f"{value:,}"
     return number_format(value, force_grouping=True)
 
