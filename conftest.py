@@ -93,3 +93,43 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):  #
             restore_reference_state()
         _emptied["tables"] = False
     return result
+
+
+# Work units for pytest-xdist (`--dist loadscope`): a module each, except that the
+# browser tests, which share one running site per process, go to one worker
+# together. Units known to be long start first, so that no worker is left with one
+# of them at the end while the others wait; the rest follow, largest first.
+SHARED_SCOPES = ("lantern/web/tests/browser/",)
+LONG_UNITS = (
+    "lantern/publish/tests/test_publish.py",
+    "lantern/web/tests/browser/",
+    "lantern/web/tests/test_discovery.py",
+    "lantern/core/tests/test_cli.py",
+    "lantern/backup/tests/test_across_databases.py",
+    "lantern/readinglist/tests/test_views.py",
+    "lantern/api/tests/test_schemathesis.py",
+    "lantern/library/tests/test_exchange.py",
+)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scheduling(LoadScopeScheduling):
+        _ordered = False
+
+        def _split_scope(self, nodeid: str) -> str:
+            for shared in SHARED_SCOPES:
+                if nodeid.startswith(shared):
+                    return shared
+            return super()._split_scope(nodeid)
+
+        def _assign_work_unit(self, node) -> None:  # type: ignore[no-untyped-def]
+            if not self._ordered:
+                self._ordered = True
+                for unit in reversed(LONG_UNITS):
+                    if unit in self.workqueue:
+                        self.workqueue.move_to_end(unit, last=False)
+            super()._assign_work_unit(node)
+
+    return Scheduling(config, log)  # type: ignore[arg-type]

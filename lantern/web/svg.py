@@ -2,13 +2,23 @@
 an embedded JavaScript engine, no browser, no network), lxml rebuilds the result as
 one labelled image, and Django's cache keeps it under a hash of the spec, so a page
 whose numbers did not change is not rendered again. Touches the cache; nothing else.
+
+vl-convert's engine runs on threads of its own, which a forked process does not
+have: a process forked after this one rendered a chart (`lantern publish --jobs N`
+from a process that already drew one, as in the tests) would wait for them forever.
+Such a process renders through a helper interpreter of its own instead.
 """
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
+import os
 import re
+import subprocess
+import sys
+import threading
 from typing import Any
 
 import vl_convert
@@ -104,7 +114,7 @@ def render_svg(
     key = CACHE_PREFIX + hashlib.sha256(payload.encode()).hexdigest()
     svg = cache.get(key)
     if svg is None:
-        raw = vl_convert.vegalite_to_svg(full, allowed_base_urls=[])
+        raw = vegalite_to_svg(full)
         svg = accessible_svg(
             raw,
             chart_id=chart_id,
@@ -116,6 +126,68 @@ def render_svg(
     # Built by lxml from parsed SVG: every text node and attribute is escaped.
     return mark_safe(svg)
 
+
+# ------------------------------------------------- vl-convert, fork-safe
+
+# The process whose vl-convert engine has started (its threads exist only there).
+_engine_pid: int | None = None
+_helper: subprocess.Popen[str] | None = None
+_helper_lock = threading.Lock()
+# The helper: one Vega-Lite spec per line of JSON in, its SVG as a JSON string (or
+# an error) per line out.
+_HELPER_CODE = """
+import json, sys, vl_convert
+for line in sys.stdin:
+    try:
+        answer = {"svg": vl_convert.vegalite_to_svg(json.loads(line), allowed_base_urls=[])}
+    except Exception as exc:
+        answer = {"error": f"{type(exc).__name__}: {exc}"}
+    sys.stdout.write(json.dumps(answer) + "\\n")
+    sys.stdout.flush()
+"""
+
+
+def vegalite_to_svg(spec: dict[str, Any]) -> str:
+    """vl-convert's SVG of `spec`: in this process, or through the helper when this
+    process was forked from one whose engine had already started."""
+    global _engine_pid
+    if _engine_pid is None or _engine_pid == os.getpid():
+        _engine_pid = os.getpid()
+        return str(vl_convert.vegalite_to_svg(spec, allowed_base_urls=[]))
+    return _through_helper(spec)
+
+
+def _through_helper(spec: dict[str, Any]) -> str:
+    global _helper
+    with _helper_lock:
+        if _helper is None or _helper.poll() is not None:
+            _helper = subprocess.Popen(
+                [sys.executable, "-c", _HELPER_CODE],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+                encoding="utf-8",
+            )
+            atexit.register(_stop_helper, _helper)
+        assert _helper.stdin is not None and _helper.stdout is not None
+        _helper.stdin.write(json.dumps(spec, ensure_ascii=False, default=str) + "\n")
+        _helper.stdin.flush()
+        line = _helper.stdout.readline()
+    if not line:
+        raise RuntimeError("the chart helper process stopped")
+    answer = json.loads(line)
+    if "error" in answer:
+        raise ValueError(f"vl-convert: {answer['error']}")
+    return str(answer["svg"])
+
+
+def _stop_helper(helper: subprocess.Popen[str]) -> None:
+    if helper.poll() is None:
+        helper.kill()
+        helper.wait()
+
+
+# ----------------------------------------------------------- post-processing
 
 _DECIMALS = re.compile(r"(\d+\.\d)\d+")
 _URL_REF = re.compile(r"url\(#([^)]+)\)")

@@ -1,39 +1,14 @@
-"""Publishing with several worker processes gives the same site as one process."""
+"""Publishing with several worker processes: what it refuses. (That it writes the
+same site as one process is tested on the demo library in test_publish.py.)"""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from django.db import transaction
 
-from lantern.library.demo import load_demo
-from lantern.library.models import Country
-from lantern.library.reference import load_reference_data
-from lantern.publish.output import MANIFEST_NAME
 from lantern.publish.services import PublishError, publish
-
-
-def manifest(root: Path) -> dict[str, str]:
-    return dict(json.loads((root / MANIFEST_NAME).read_text())["files"])
-
-
-# Workers read the library on connections of their own, so it must be committed:
-# a transactional test, which starts from whatever earlier transactional tests
-# left (they end by emptying every table) and empties them in turn.
-@pytest.mark.django_db(transaction=True)
-def test_two_workers_publish_the_same_files_as_one(tmp_path: Path) -> None:
-    if not Country.objects.exists():
-        load_reference_data()
-    assert load_demo(force=True)
-
-    one = publish(tmp_path / "one", search=False)
-    two = publish(tmp_path / "two", search=False, jobs=2)
-
-    assert two.pages == one.pages > 1000
-    assert manifest(tmp_path / "two") == manifest(tmp_path / "one")
-    assert two.warnings == one.warnings
 
 
 @pytest.mark.django_db

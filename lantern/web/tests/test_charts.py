@@ -235,3 +235,26 @@ def test_the_stylesheet_uses_the_charts_tier_colours():
     for key in ("tier1", "tier2", "tier2wl", "tier3", "special", "not-listed"):
         match = re.search(rf"\.tier-{key} \{{ background: (#[0-9a-f]{{6}})", text)
         assert match and match.group(1) == TIER_COLOURS[key][0], key
+
+
+BAR = {
+    "mark": "bar",
+    "data": {"values": [{"n": 3}, {"n": 5}]},
+    "encoding": {"x": {"field": "n", "type": "quantitative"}},
+}
+
+
+def test_a_process_forked_after_drawing_a_chart_still_draws_them():
+    """`lantern publish --jobs N` forks workers; vl-convert's engine does not survive
+    a fork, so a worker forked from a process that already drew a chart draws
+    through a helper process instead of waiting forever."""
+    import multiprocessing
+
+    from lantern.web import svg
+
+    here = svg.vegalite_to_svg(BAR)
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        drawn = pool.map_async(svg.vegalite_to_svg, [BAR, BAR]).get(timeout=120)
+        assert drawn == [here, here]
+        with pytest.raises(ValueError, match="vl-convert"):
+            pool.apply_async(svg.vegalite_to_svg, ({"mark": 3},)).get(timeout=120)
