@@ -162,3 +162,23 @@ def test_topic_page_query_count_is_bounded(client, django_assert_max_num_queries
     with django_assert_max_num_queries(10):
         response = client.get(reverse("web:topic", args=["mining"]), {"country": "pe"})
     assert response.status_code == 200
+
+
+def test_topic_counts_name_one_entry_in_the_singular_for_screen_readers():
+    EntryFactory(title="Gold mines", topics=[topic()])
+    EntryFactory(title="Boats", topics=[topic("fishing")])
+    EntryFactory(title="More boats", topics=[topic("fishing")])
+    one = '1<span class="visually-hidden"> {}</span>'
+    two = '2<span class="visually-hidden"> {}</span>'
+    for language, (singular, plural) in {
+        "en": ("entry", "entries"),
+        "es": ("entrada", "entradas"),
+    }.items():
+        response = Client(headers={"accept-language": language}).get(
+            reverse("web:topics")
+        )
+        html = squeeze(response.content.decode())
+        mining = html[html.index('href="/topics/mining/"') :][:200]
+        fishing = html[html.index('href="/topics/fishing/"') :][:200]
+        assert one.format(singular) in mining, (language, mining)
+        assert two.format(plural) in fishing, (language, fishing)
